@@ -1,0 +1,6 @@
+/**
+ * `@kerno/cli` (under construction).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `@kerno/executor` (under construction).
+ *
+ * @module
+ */
+export {};

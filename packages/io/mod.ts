@@ -1,0 +1,6 @@
+/**
+ * `@kerno/io` (under construction).
+ *
+ * @module
+ */
+export {};

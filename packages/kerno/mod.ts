@@ -1,0 +1,6 @@
+/**
+ * `@kerno/kerno` (under construction).
+ *
+ * @module
+ */
+export {};

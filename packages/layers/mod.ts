@@ -1,0 +1,15 @@
+/**
+ * `@kerno/layers`: Keras 3 layers in TypeScript — the {@linkcode Layer} base, the recurrent
+ * layers and cells, the core layers, initializers, activations, and the class registry that
+ * reads and writes Keras configs. No npm dependencies.
+ *
+ * @module
+ */
+export * from "./shape.ts";
+export * from "./variable.ts";
+export * from "./symbolic.ts";
+export * from "./initializer.ts";
+export * from "./naming.ts";
+export * from "./layer.ts";
+export * from "./registry.ts";
+export * from "./config_reader.ts";

@@ -1,0 +1,38 @@
+const counters = new Map<string, number>();
+
+/**
+ * Keras's `to_snake_case`: `SimpleRNN` → `simple_rnn`, `StackedRNNCells` → `stacked_rnn_cells`,
+ * `LSTMCell` → `lstm_cell`.
+ */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/**
+ * A fresh layer name from a prefix, as Keras auto-names layers: `lstm`, then `lstm_1`, `lstm_2`…
+ * The counters are global to the process, like Keras's; {@linkcode resetLayerNames} clears them.
+ */
+export function uniqueLayerName(prefix: string): string {
+  const n = counters.get(prefix) ?? 0;
+  counters.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
+/** Marks a name as taken, so auto-naming skips it (used when a config names its layers). */
+export function reserveLayerName(name: string): void {
+  const m = /^(.*?)(?:_(\d+))?$/.exec(name);
+  if (!m) return;
+  const prefix = m[1];
+  const index = m[2] === undefined ? 0 : Number(m[2]);
+  const n = counters.get(prefix) ?? 0;
+  if (index >= n) counters.set(prefix, index + 1);
+}
+
+/** Resets the auto-naming counters, as `keras.backend.clear_session()` does. */
+export function resetLayerNames(): void {
+  counters.clear();
+}

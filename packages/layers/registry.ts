@@ -1,0 +1,86 @@
+import type { Layer, SerializedLayer } from "./layer.ts";
+
+/** Options of {@linkcode deserializeLayer}. */
+export interface DeserializeOptions {
+  /** Extra classes by name (Keras's `custom_objects`), tried before the built-ins. */
+  customObjects?: Record<string, LayerFactory>;
+  /**
+   * Collects one line per legacy key that was translated or dropped (e.g. `time_major: false`).
+   * Loaders print these once.
+   */
+  notes?: string[];
+}
+
+/** Builds a layer from its Keras config. `options` must be passed on to nested deserializations. */
+export type LayerFactory = (config: Record<string, unknown>, options: DeserializeOptions) => Layer;
+
+const factories = new Map<string, LayerFactory>();
+
+/** Keras classes Kerno refuses by design, with the reason given to the user. */
+const refused: Record<string, string> = {
+  Lambda: "a Lambda layer holds Python code, which Kerno never executes",
+  TFOpLambda: "a TFOpLambda layer holds a TensorFlow op, which Kerno never executes",
+};
+
+/** Registers the factory for a Keras class name (`LSTM`, `Dense`, …). */
+export function registerLayer(className: string, factory: LayerFactory): void {
+  factories.set(className, factory);
+}
+
+/** The registered Keras class names, sorted. */
+export function registeredLayerNames(): string[] {
+  return [...factories.keys()].sort();
+}
+
+function isSerialized(value: unknown): value is SerializedLayer {
+  return typeof value === "object" && value !== null && "class_name" in value &&
+    "config" in value;
+}
+
+/**
+ * Builds a layer from Keras's `{class_name, config}` object (Keras 3 form with `module`, or the
+ * Keras 2 form without). Unknown classes and Lambda layers are refused with an error naming them;
+ * nothing from a config is ever executed.
+ *
+ * @example
+ * ```ts ignore
+ * const lstm = deserializeLayer({ class_name: "LSTM", config: { units: 4 } });
+ * ```
+ */
+export function deserializeLayer(value: unknown, options: DeserializeOptions = {}): Layer {
+  if (!isSerialized(value)) {
+    throw new TypeError(
+      `Expected a Keras layer config {class_name, config}, received ${
+        JSON.stringify(value)?.slice(0, 120)
+      }`,
+    );
+  }
+  const name = value.class_name;
+  const layerName = typeof value.config?.name === "string" ? ` "${value.config.name}"` : "";
+  if (name in refused) {
+    throw new TypeError(`Cannot load layer${layerName} of class ${name}: ${refused[name]}`);
+  }
+  const factory = options.customObjects?.[name] ?? factories.get(name);
+  if (!factory) {
+    throw new TypeError(
+      `Unknown layer class "${name}"${layerName ? ` (layer${layerName})` : ""}. Kerno supports: ${
+        registeredLayerNames().join(", ")
+      }`,
+    );
+  }
+  return factory({ ...value.config }, options);
+}
+
+/** Keras's serialization envelope for a layer: `{module, class_name, config, registered_name}`. */
+export function serializeLayer(layer: Layer): SerializedLayer {
+  const module = (layer.constructor as { module?: string }).module ?? "keras.layers";
+  const out: SerializedLayer = {
+    module,
+    class_name: layer.className,
+    config: layer.getConfig(),
+    registered_name: module.startsWith("keras.src.ops") ? layer.className : null,
+  };
+  const build = layer.getBuildConfig();
+  if (build) out.build_config = build;
+  return out;
+}

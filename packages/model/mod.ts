@@ -1,0 +1,6 @@
+/**
+ * `@kerno/model` (under construction).
+ *
+ * @module
+ */
+export {};

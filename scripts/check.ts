@@ -1,0 +1,48 @@
+/**
+ * `deno task check`: formatting, lint, type check of every package, doc lint of every entry
+ * point and a publish dry-run of the workspace. Stops at the first failing step.
+ *
+ * @module
+ */
+
+interface Step {
+  name: string;
+  args: string[];
+}
+
+async function entryPoints(): Promise<string[]> {
+  const out: string[] = [];
+  for await (const pkg of Deno.readDir("packages")) {
+    if (!pkg.isDirectory) continue;
+    const config = JSON.parse(await Deno.readTextFile(`packages/${pkg.name}/deno.json`));
+    const exports: Record<string, string> = typeof config.exports === "string"
+      ? { ".": config.exports }
+      : config.exports;
+    for (const file of Object.values(exports)) {
+      out.push(`packages/${pkg.name}/${file.replace(/^\.\//, "")}`);
+    }
+  }
+  return out.sort();
+}
+
+const entries = await entryPoints();
+const steps: Step[] = [
+  { name: "fmt", args: ["fmt", "--check"] },
+  { name: "lint", args: ["lint"] },
+  {
+    name: "type check",
+    args: ["check", "packages/", "scripts/", "tests/", "benchmarks/", "docs/"],
+  },
+  { name: "doc lint", args: ["doc", "--lint", ...entries] },
+  { name: "publish dry-run", args: ["publish", "--dry-run", "--allow-dirty"] },
+];
+
+for (const step of steps) {
+  console.log(`== ${step.name}: deno ${step.args.join(" ")}`);
+  const { code } = await new Deno.Command(Deno.execPath(), { args: step.args }).spawn().status;
+  if (code !== 0) {
+    console.error(`check failed at step "${step.name}" (exit code ${code})`);
+    Deno.exit(1);
+  }
+}
+console.log("check: all steps passed");
