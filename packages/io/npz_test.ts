@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { tensor } from "@kerno/tensor";
+import { readNpz, writeNpz } from "./npz.ts";
+
+Deno.test("readNpz reads every array of an archive by name", () => {
+  const npz = writeNpz({ x: tensor([[1, 2]]), ids: tensor([3, 4, 5], [3], "int32") });
+  const arrays = readNpz(npz, "data.npz");
+  assert.deepEqual([...arrays.keys()], ["x", "ids"]);
+  assert.deepEqual(arrays.get("x")!.shape, [1, 2]);
+  assert.deepEqual(Array.from(arrays.get("ids")!.data), [3, 4, 5]);
+});
+
+Deno.test("readNpz names the archive and entry of a bad array", () => {
+  const npz = writeNpz({ x: tensor([1, 2]) });
+  const bad = npz.slice();
+  // Break the .npy magic of the only entry (right after the 30-byte local header and its name).
+  bad[30 + "x.npy".length] = 0;
+  assert.throws(() => readNpz(bad, "data.npz"), {
+    message: 'data.npz:x.npy: not a .npy file (no "\\x93NUMPY" magic)',
+  });
+});
