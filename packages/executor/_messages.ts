@@ -1,0 +1,81 @@
+/**
+ * The data-plane protocol between the pool and its workers: plain, structured-clonable objects.
+ * A job names shared buffers by byte offset; the worker views them without copying.
+ *
+ * @module
+ */
+import type { DType } from "@kerno/tensor";
+
+/** One tensor inside a `SharedArrayBuffer`: where it starts, its dtype and its full shape. */
+export interface SharedRef {
+  /** The shared buffer. */
+  readonly buffer: SharedArrayBuffer;
+  /** Byte offset of the first element. */
+  readonly byteOffset: number;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Shape, batch rows first. */
+  readonly shape: readonly number[];
+}
+
+/** Where one weight of a model sits in the model's weight buffer. */
+export interface WeightSlot {
+  /** Byte offset of the first float. */
+  readonly byteOffset: number;
+  /** Keras shape of the weight. */
+  readonly shape: readonly number[];
+}
+
+/** A fault the test hook asks a worker to simulate while running a job. */
+export type FaultMode = "throw" | "uncaught" | "exit" | "terminate";
+
+/** "Run these rows": inputs and outputs are views of shared memory. */
+export interface RunJob {
+  /** Message tag. */
+  readonly kerno: "run";
+  /** Matches the reply to the job. */
+  readonly jobId: number;
+  /** Which loaded model. */
+  readonly handle: number;
+  /** One view per model input, exactly the rows to run. */
+  readonly inputs: readonly SharedRef[];
+  /** One view per flat output to write into, or `null` to send the outputs back in the reply. */
+  readonly outputs: readonly SharedRef[] | null;
+  /** `batchSize` passed on to the model's `predictFlat`. */
+  readonly batchSize?: number;
+  /**
+   * Whether the worker may call the model one `batchSize` batch at a time (bounding its memory);
+   * false for stateful models, which must see all their rows in one call.
+   */
+  readonly split: boolean;
+  /** Test-only simulated fault. */
+  readonly fault?: FaultMode;
+}
+
+/** A flat output sent back by value (only when the job had no output views). */
+export interface ReturnedTensor {
+  /** Element type. */
+  readonly dtype: DType;
+  /** Shape. */
+  readonly shape: readonly number[];
+  /** The values, in a transferred buffer. */
+  readonly data: ArrayBuffer;
+}
+
+/** Messages a worker posts outside comlink. */
+export type WorkerMessage =
+  | { readonly kerno: "ready" }
+  | { readonly kerno: "done"; readonly jobId: number; readonly results: ReturnedTensor[] | null }
+  | {
+    readonly kerno: "fail";
+    readonly jobId: number;
+    readonly name: string;
+    readonly message: string;
+    readonly stack?: string;
+  }
+  | { readonly kerno: "exit"; readonly reason: string };
+
+/** Bytes per element of each dtype. */
+export function bytesPerElement(dtype: DType): number {
+  return dtype === "bool" ? 1 : 4;
+}

@@ -1,0 +1,49 @@
+/**
+ * Splits a batch into contiguous row ranges: windows that bound the staging memory, and shards
+ * inside each window that the workers take in order.
+ *
+ * @module
+ */
+
+/** A half-open row range `[start, end)`. */
+export interface RowRange {
+  /** First row. */
+  readonly start: number;
+  /** One past the last row. */
+  readonly end: number;
+}
+
+/** Cuts `[start, end)` into consecutive ranges of at most `size` rows (at least one range). */
+export function splitRows(start: number, end: number, size: number): RowRange[] {
+  const step = Math.max(1, Math.floor(size));
+  const out: RowRange[] = [];
+  for (let a = start; a < end; a += step) out.push({ start: a, end: Math.min(end, a + step) });
+  if (out.length === 0) out.push({ start, end });
+  return out;
+}
+
+/**
+ * Rows per shard: `requested` when given, else an even split across `workers`, cut about four
+ * times finer when progress is reported.
+ */
+export function shardSize(
+  rows: number,
+  workers: number,
+  requested: number | undefined,
+  withProgress: boolean,
+): number {
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new RangeError(`shardRows must be a positive integer, received ${requested}`);
+    }
+    return requested;
+  }
+  const pieces = workers * (withProgress ? 4 : 1);
+  return Math.max(1, Math.ceil(rows / pieces));
+}
+
+/** Rows per staging window so that `bytesPerRow` × rows stays within `maxBytes` (at least 1). */
+export function windowRows(rows: number, bytesPerRow: number, maxBytes: number): number {
+  if (bytesPerRow === 0) return Math.max(rows, 1);
+  return Math.max(1, Math.min(rows, Math.floor(maxBytes / bytesPerRow)));
+}

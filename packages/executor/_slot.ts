@@ -1,0 +1,153 @@
+/**
+ * One pool worker: starts it, waits for its ready message, loads models into it on demand, runs
+ * one job at a time, and turns every way it can die (uncaught error, closing itself, being
+ * terminated) into a rejection of whatever was pending on it.
+ *
+ * @module
+ */
+import { ControlClient } from "./_control.ts";
+import type { RunJob, WeightSlot, WorkerMessage } from "./_messages.ts";
+
+/** What a slot needs to load a model into its worker. */
+export interface LoadSpec {
+  /** Handle id. */
+  readonly id: number;
+  /** Keras JSON config. */
+  readonly json: string;
+  /** Shared weight buffer. */
+  readonly buffer: SharedArrayBuffer;
+  /** Where each weight sits. */
+  readonly layout: readonly WeightSlot[];
+}
+
+/** A job's successful reply. */
+export type DoneMessage = Extract<WorkerMessage, { kerno: "done" }>;
+
+interface Pending {
+  readonly jobId: number;
+  resolve(m: DoneMessage): void;
+  reject(e: Error): void;
+}
+
+/** Error of a job that the worker's model threw; it carries the worker-side name and stack. */
+export class WorkerJobError extends Error {
+  /** Creates the error from the worker's report. */
+  constructor(name: string, message: string, stack?: string) {
+    super(`${name}: ${message}`);
+    this.name = "WorkerJobError";
+    if (stack) this.stack = `${this.name}: ${this.message}\n(in worker) ${stack}`;
+  }
+}
+
+/** One worker of the pool. */
+export class WorkerSlot {
+  /** Position in the pool. */
+  readonly index: number;
+  /** Resolves when the worker has exposed its control API; rejects if it dies first. */
+  readonly ready: Promise<void>;
+  /** Rejects once when the worker is gone (never resolves). */
+  readonly dead: Promise<never>;
+  #worker: Worker;
+  #control: ControlClient;
+  #alive = true;
+  #deathCause: Error | null = null;
+  #killDead!: (e: Error) => void;
+  #pending: Pending | null = null;
+  #loaded = new Map<number, Promise<void>>();
+  #onGone: () => void;
+
+  /** Starts the worker module at `url`; `onGone` runs once when it is gone. */
+  constructor(index: number, url: URL, onGone: () => void) {
+    this.index = index;
+    this.#onGone = onGone;
+    this.dead = new Promise<never>((_, reject) => (this.#killDead = reject));
+    this.dead.catch(() => {});
+    this.#worker = new Worker(url, { type: "module" });
+    let readyResolve!: () => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      readyResolve = resolve;
+      this.dead.catch(reject);
+    });
+    this.ready.catch(() => {});
+    this.#worker.addEventListener("message", (ev: MessageEvent) => {
+      const m = ev.data as WorkerMessage | null;
+      if (!m || typeof m !== "object" || !("kerno" in m)) return;
+      if (m.kerno === "ready") readyResolve();
+      else if (m.kerno === "exit") this.#die(new Error(m.reason));
+      else if (this.#pending && m.jobId === this.#pending.jobId) {
+        const p = this.#pending;
+        this.#pending = null;
+        if (m.kerno === "done") p.resolve(m);
+        else p.reject(new WorkerJobError(m.name, m.message, m.stack));
+      }
+    });
+    this.#worker.addEventListener("error", (ev: ErrorEvent) => {
+      ev.preventDefault();
+      this.#die(new Error(`the worker crashed: ${ev.message}`));
+    });
+    this.#control = new ControlClient(this.#worker, this.dead);
+  }
+
+  /** Whether the worker is still running. */
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  /** Why the worker is gone, if it is. */
+  get deathCause(): Error | null {
+    return this.#deathCause;
+  }
+
+  /** Loads model `spec` into this worker once; later calls share the first load. */
+  ensureLoaded(spec: LoadSpec): Promise<void> {
+    let p = this.#loaded.get(spec.id);
+    if (!p) {
+      p = this.ready.then(() => this.#control.load(spec.id, spec.json, spec.buffer, spec.layout));
+      this.#loaded.set(spec.id, p);
+      p.catch(() => this.#loaded.delete(spec.id));
+    }
+    return p;
+  }
+
+  /** Forgets model `id` in this worker (nothing to do if it was never loaded). */
+  async unload(id: number): Promise<void> {
+    const p = this.#loaded.get(id);
+    if (!p) return;
+    this.#loaded.delete(id);
+    await p.catch(() => {});
+    if (this.#alive) await this.#control.unload(id);
+  }
+
+  /** Resets the states of model `spec` in this worker. */
+  async resetStates(spec: LoadSpec): Promise<void> {
+    await this.ensureLoaded(spec);
+    await this.#control.resetStates(spec.id);
+  }
+
+  /** Posts `job` and resolves with the worker's reply; rejects if the job throws or the worker dies. */
+  run(job: RunJob): Promise<DoneMessage> {
+    if (!this.#alive) return Promise.reject(this.#deathCause);
+    if (this.#pending) return Promise.reject(new Error(`worker ${this.index} is busy`));
+    return new Promise<DoneMessage>((resolve, reject) => {
+      this.#pending = { jobId: job.jobId, resolve, reject };
+      this.#worker.postMessage(job);
+    });
+  }
+
+  /** Terminates the worker; pending work rejects with `cause`. Safe to call twice. */
+  terminate(cause = new Error("the worker was terminated")): void {
+    this.#die(cause);
+  }
+
+  #die(cause: Error): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    this.#deathCause = cause;
+    this.#worker.terminate();
+    this.#killDead(cause);
+    const p = this.#pending;
+    this.#pending = null;
+    p?.reject(cause);
+    this.#onGone();
+  }
+}

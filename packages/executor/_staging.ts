@@ -1,0 +1,117 @@
+/**
+ * Places a request's inputs in shared memory and hands out row views of them and of the outputs.
+ * An input already in a `SharedArrayBuffer` is used in place (zero-copy); any other is copied,
+ * one window of rows at a time, into a staging buffer of at most `windowRows` rows.
+ *
+ * @module
+ */
+import { type DType, Tensor, type TensorData } from "@kerno/tensor";
+import { bytesPerElement, type SharedRef } from "./_messages.ts";
+import type { RowRange } from "./_plan.ts";
+
+/** A shared array seen as rows: where row 0 starts and the shape of one row. */
+export interface SharedRows {
+  /** The buffer. */
+  readonly buffer: SharedArrayBuffer;
+  /** Byte offset of row 0 (of the current window, for staged inputs). */
+  readonly byteOffset: number;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Shape of one row. */
+  readonly rowShape: readonly number[];
+  /** The first global row this view starts at. */
+  readonly firstRow: number;
+}
+
+function rowElements(rowShape: readonly number[]): number {
+  return rowShape.reduce((a, b) => a * b, 1);
+}
+
+/** The view of global rows `[range.start, range.end)` of `rows`. */
+export function rowsRef(rows: SharedRows, range: RowRange): SharedRef {
+  const bytesPerRow = rowElements(rows.rowShape) * bytesPerElement(rows.dtype);
+  return {
+    buffer: rows.buffer,
+    byteOffset: rows.byteOffset + (range.start - rows.firstRow) * bytesPerRow,
+    dtype: rows.dtype,
+    shape: [range.end - range.start, ...rows.rowShape],
+  };
+}
+
+function typed(dtype: DType, buffer: SharedArrayBuffer, byteOffset: number, n: number): TensorData {
+  if (dtype === "float32") return new Float32Array(buffer, byteOffset, n);
+  if (dtype === "int32") return new Int32Array(buffer, byteOffset, n);
+  return new Uint8Array(buffer, byteOffset, n);
+}
+
+/** A typed array of `dtype` over all of `data`. */
+export function typedOver(dtype: DType, data: ArrayBuffer): TensorData {
+  if (dtype === "float32") return new Float32Array(data);
+  if (dtype === "int32") return new Int32Array(data);
+  return new Uint8Array(data);
+}
+
+/** The typed array a {@linkcode SharedRef} describes (a view, no copy). */
+export function viewOf(ref: SharedRef): TensorData {
+  const n = ref.shape.reduce((a, b) => a * b, 1);
+  return typed(ref.dtype, ref.buffer, ref.byteOffset, n);
+}
+
+/** A zero-filled tensor of `rows` rows in a new `SharedArrayBuffer`, with its row view. */
+export function sharedOutput(
+  dtype: DType,
+  rows: number,
+  rowShape: readonly number[],
+): { tensor: Tensor; rows: SharedRows } {
+  const n = rows * rowElements(rowShape);
+  const buffer = new SharedArrayBuffer(Math.max(1, n * bytesPerElement(dtype)));
+  const tensor = new Tensor(typed(dtype, buffer, 0, n), [rows, ...rowShape]);
+  return { tensor, rows: { buffer, byteOffset: 0, dtype, rowShape, firstRow: 0 } };
+}
+
+/** Bytes of one row of each input that is not already shared (what staging costs per row). */
+export function stagingBytesPerRow(inputs: readonly Tensor[]): number {
+  let bytes = 0;
+  for (const t of inputs) {
+    if (t.data.buffer instanceof SharedArrayBuffer) continue;
+    bytes += rowElements(t.shape.slice(1)) * bytesPerElement(t.dtype);
+  }
+  return bytes;
+}
+
+/** Stages inputs window by window; shared inputs are passed through untouched. */
+export class Stager {
+  #inputs: readonly Tensor[];
+  #buffers: (SharedArrayBuffer | null)[];
+
+  /** Prepares staging buffers of `windowRows` rows for each input not already shared. */
+  constructor(inputs: readonly Tensor[], windowRows: number) {
+    this.#inputs = inputs;
+    this.#buffers = inputs.map((t) => {
+      if (t.data.buffer instanceof SharedArrayBuffer) return null;
+      const bytes = windowRows * rowElements(t.shape.slice(1)) * bytesPerElement(t.dtype);
+      return new SharedArrayBuffer(Math.max(1, bytes));
+    });
+  }
+
+  /** Copies rows `window` of the non-shared inputs in; returns a row view of every input. */
+  stage(window: RowRange): SharedRows[] {
+    return this.#inputs.map((t, i) => {
+      const rowShape = t.shape.slice(1);
+      const shared = this.#buffers[i];
+      if (shared === null) {
+        return {
+          buffer: t.data.buffer as SharedArrayBuffer,
+          byteOffset: t.data.byteOffset,
+          dtype: t.dtype,
+          rowShape,
+          firstRow: 0,
+        };
+      }
+      const per = rowElements(rowShape);
+      const n = (window.end - window.start) * per;
+      typed(t.dtype, shared, 0, n).set(t.data.subarray(window.start * per, window.end * per));
+      return { buffer: shared, byteOffset: 0, dtype: t.dtype, rowShape, firstRow: window.start };
+    });
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The inside of a pool worker: keeps the loaded models, rebuilds each over views of its shared
+ * weight buffer, runs row jobs straight from shared input views into shared output views, and
+ * reports each job with one small message. The worker entry (`worker.ts`) passes the model
+ * factory; tests pass a stand-in.
+ *
+ * @module
+ */
+import { type DType, Tensor, type TensorData } from "@kerno/tensor";
+import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
+import {
+  bytesPerElement,
+  type ReturnedTensor,
+  type RunJob,
+  type SharedRef,
+  type WeightSlot,
+  type WorkerMessage,
+} from "./_messages.ts";
+
+/** Rows per model call when the request gives no `batchSize` (Keras's default). */
+const DEFAULT_BATCH = 32;
+
+/** What a worker needs of a model. `@kerno/model`'s `Model` has it. */
+export interface WorkerModel {
+  /** Variables in Keras order; their `value` is replaced by views of shared memory. */
+  readonly weights: readonly { value: Tensor }[];
+  /** Runs the model on concrete inputs; returns the flat outputs. */
+  predictFlat(inputs: Tensor[], options: { batchSize?: number }): Tensor[];
+  /** Layers, searched for `resetStates()` by {@linkcode ControlApi.resetStates}. */
+  readonly layers?: readonly unknown[];
+}
+
+/** Builds a model from its Keras JSON config. */
+export type ModelFactory = (json: string) => WorkerModel | Promise<WorkerModel>;
+
+interface WorkerScope extends ControlEndpoint {
+  close(): void;
+}
+
+function view(ref: SharedRef): Tensor {
+  let size = 1;
+  for (const d of ref.shape) size *= d;
+  const data: TensorData = ref.dtype === "float32"
+    ? new Float32Array(ref.buffer, ref.byteOffset, size)
+    : ref.dtype === "int32"
+    ? new Int32Array(ref.buffer, ref.byteOffset, size)
+    : new Uint8Array(ref.buffer, ref.byteOffset, size);
+  return new Tensor(data, ref.shape);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function attachWeights(
+  model: WorkerModel,
+  buffer: SharedArrayBuffer,
+  layout: readonly WeightSlot[],
+) {
+  const vars = model.weights;
+  if (vars.length !== layout.length) {
+    throw new RangeError(
+      `The rebuilt model has ${vars.length} weights, but ${layout.length} were sent`,
+    );
+  }
+  vars.forEach((v, i) => {
+    const { shape, byteOffset } = layout[i];
+    if (!sameShape(v.value.shape, shape)) {
+      throw new RangeError(
+        `Weight ${i} of the rebuilt model has shape [${v.value.shape.join(", ")}], ` +
+          `but the shared weight has shape [${shape.join(", ")}]`,
+      );
+    }
+    v.value = view({ buffer, byteOffset, dtype: "float32", shape });
+  });
+}
+
+function resetAll(layers: readonly unknown[]): void {
+  for (const layer of layers) {
+    const l = layer as {
+      resetStates?: () => void;
+      layers?: readonly unknown[];
+      children?: () => [string, unknown][];
+    };
+    if (typeof l.resetStates === "function") l.resetStates();
+    else if (Array.isArray(l.layers)) resetAll(l.layers);
+    else if (typeof l.children === "function") {
+      resetAll(l.children().flatMap(([, c]) => (Array.isArray(c) ? c : [c])));
+    }
+  }
+}
+
+function copyOut(y: Tensor, ref: SharedRef, index: number): void {
+  if (y.dtype !== ref.dtype || !sameShape(y.shape, ref.shape)) {
+    throw new TypeError(
+      `Output ${index} has ${y.dtype} shape [${y.shape.join(", ")}], expected ${ref.dtype} ` +
+        `shape [${ref.shape.join(", ")}]`,
+    );
+  }
+  view(ref).data.set(y.data);
+}
+
+function copyAll(ys: readonly Tensor[], refs: readonly SharedRef[]): void {
+  if (ys.length !== refs.length) {
+    throw new RangeError(`The model returned ${ys.length} outputs, expected ${refs.length}`);
+  }
+  ys.forEach((y, i) => copyOut(y, refs[i], i));
+}
+
+function subRows(ref: SharedRef, a: number, b: number): SharedRef {
+  let perRow = bytesPerElement(ref.dtype);
+  for (let i = 1; i < ref.shape.length; i++) perRow *= ref.shape[i];
+  return { ...ref, byteOffset: ref.byteOffset + a * perRow, shape: [b - a, ...ref.shape.slice(1)] };
+}
+
+function returned(y: Tensor): ReturnedTensor {
+  const data = y.data.slice();
+  return { dtype: y.dtype as DType, shape: [...y.shape], data: data.buffer as ArrayBuffer };
+}
+
+/** Serves the pool protocol in this worker: exposes the control API, then posts "ready". */
+export function serveWorker(factory: ModelFactory): void {
+  const scope = globalThis as unknown as WorkerScope;
+  const models = new Map<number, WorkerModel>();
+  const post = (m: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+  const api: ControlApi = {
+    async load(handle, json, buffer, layout) {
+      const model = await factory(json);
+      attachWeights(model, buffer, layout);
+      models.set(handle, model);
+    },
+    unload(handle) {
+      models.delete(handle);
+    },
+    resetStates(handle) {
+      const model = models.get(handle);
+      if (!model) throw new RangeError(`Model ${handle} is not loaded in this worker`);
+      const m = model as WorkerModel & { resetStates?: () => void };
+      if (typeof m.resetStates === "function") m.resetStates();
+      else resetAll(model.layers ?? []);
+    },
+    ping: () => "pong",
+  };
+
+  function run(job: RunJob): void {
+    if (job.fault === "uncaught") throw new Error("injected uncaught fault (test hook)");
+    if (job.fault === "exit") return scope.close();
+    try {
+      if (job.fault === "throw") throw new Error("injected fault (test hook)");
+      const model = models.get(job.handle);
+      if (!model) throw new RangeError(`Model ${job.handle} is not loaded in this worker`);
+      if (job.outputs === null || !job.split) {
+        const ys = model.predictFlat(job.inputs.map(view), { batchSize: job.batchSize });
+        if (job.outputs === null) {
+          const results = ys.map(returned);
+          post({ kerno: "done", jobId: job.jobId, results }, results.map((r) => r.data));
+          return;
+        }
+        copyAll(ys, job.outputs);
+      } else {
+        const rows = job.inputs[0]?.shape[0] ?? 0;
+        const step = job.batchSize ?? DEFAULT_BATCH;
+        for (let a = 0; a < rows; a += step) {
+          const b = Math.min(rows, a + step);
+          const ys = model.predictFlat(job.inputs.map((r) => view(subRows(r, a, b))), {
+            batchSize: job.batchSize,
+          });
+          copyAll(ys, job.outputs.map((r) => subRows(r, a, b)));
+        }
+      }
+      post({ kerno: "done", jobId: job.jobId, results: null });
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({
+        kerno: "fail",
+        jobId: job.jobId,
+        name: err.name,
+        message: err.message,
+        stack: err.stack,
+      });
+    }
+  }
+
+  const close = scope.close.bind(scope);
+  scope.close = () => {
+    post({ kerno: "exit", reason: "the worker closed itself" });
+    close();
+  };
+  addEventListener("unload", () => post({ kerno: "exit", reason: "the worker exited" }));
+  exposeControl(api, scope);
+  scope.addEventListener("message", (ev: MessageEvent) => {
+    const m = ev.data as { kerno?: string } | null;
+    if (m?.kerno === "run") run(m as RunJob);
+  });
+  post({ kerno: "ready" });
+}

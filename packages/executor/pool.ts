@@ -1,0 +1,442 @@
+/**
+ * {@linkcode WorkerPool}: batch inference spread over module workers that share one copy of
+ * the weights, with results bit-identical to `model.predict`.
+ *
+ * @module
+ */
+import type { Tensor } from "@kerno/tensor";
+import { takeFault } from "./_faults.ts";
+import type { SharedRef } from "./_messages.ts";
+import { type RowRange, shardSize, splitRows, windowRows } from "./_plan.ts";
+import { FifoLock } from "./_queue.ts";
+import { WorkerSlot } from "./_slot.ts";
+import {
+  rowsRef,
+  sharedOutput,
+  type SharedRows,
+  Stager,
+  stagingBytesPerRow,
+  typedOver,
+  viewOf,
+} from "./_staging.ts";
+import { checkInputs } from "./_validate.ts";
+import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
+import {
+  type Nested,
+  nestOutputs,
+  type PoolModel,
+  type PoolOptions,
+  type PredictOptions,
+} from "./types.ts";
+
+const DEFAULT_STAGING = 64 * 1024 * 1024;
+/** Rows of the first call when output shapes are not known in advance (Keras's batch). */
+const PROBE_ROWS = 32;
+
+/** Options only tests use: another worker module (e.g. one with a stand-in model). */
+interface InternalOptions extends PoolOptions {
+  workerUrl?: URL;
+}
+
+/** The state of one running request. */
+interface Run {
+  stopped: boolean;
+  stop(reason: unknown): void;
+}
+
+function rowShapeOf(shape: readonly (number | null)[]): number[] | null {
+  const rest = shape.slice(1);
+  return rest.every((d) => d !== null) ? (rest as number[]) : null;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A pool of module workers for batch inference. A model is sent once (its JSON config, and its
+ * weights in one `SharedArrayBuffer` that every worker views); `predict` splits the batch into
+ * contiguous row shards that the workers run straight from shared input memory into a shared
+ * output buffer. Results are bit-identical to `model.predict(x)` for any worker count and shard
+ * size, because a row's result does not depend on the other rows of its batch.
+ *
+ * - Requests run one at a time, in arrival order (FIFO).
+ * - Memory: inputs already in shared memory are used in place; others are copied into staging
+ *   buffers of at most `maxStagingBytes` (64 MiB by default), window by window. Each worker also
+ *   holds one `batchSize` batch of activations. Outputs are allocated once, in shared memory, and
+ *   returned as they are.
+ * - Stateful models are pinned: all rows run on one worker (the model's home worker), which keeps
+ *   each sample index's state between calls, as Keras does across `predict` calls. Reset it with
+ *   {@linkcode WorkerPool.resetStates}. The state is lost (zeros) if that worker is replaced.
+ * - A worker that throws, crashes or is terminated fails the request with an error naming the
+ *   shard's rows and the cause, and is replaced; the next request runs normally.
+ *
+ * @example
+ * ```ts ignore
+ * import { WorkerPool } from "@kerno/executor";
+ * await using pool = await WorkerPool.create({ workers: 2 });
+ * const y = await pool.predict(model, x, {
+ *   onProgress: ({ fraction }) => console.log(`${Math.round(fraction * 100)}%`),
+ * });
+ * ```
+ */
+export class WorkerPool implements AsyncDisposable {
+  #url: URL;
+  #slots: WorkerSlot[] = [];
+  #live = 0;
+  #closed: Error | null = null;
+  #lock = new FifoLock();
+  #byModel = new WeakMap<object, ModelHandle>();
+  #handles = new Set<ModelHandle>();
+  #current: Run | null = null;
+  #jobIds = 0;
+  #maxStaging: number;
+
+  private constructor(workers: number, url: URL, maxStaging: number) {
+    this.#url = url;
+    this.#maxStaging = maxStaging;
+    for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn(i));
+  }
+
+  /**
+   * Starts `workers` module workers (default `navigator.hardwareConcurrency`) and resolves when
+   * all are ready. Throws a `RangeError` for a worker count that is not a positive integer.
+   */
+  static async create(options: PoolOptions = {}): Promise<WorkerPool> {
+    const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new RangeError(`workers must be a positive integer, received ${workers}`);
+    }
+    const staging = options.maxStagingBytes ?? DEFAULT_STAGING;
+    if (!(staging > 0)) {
+      throw new RangeError(`maxStagingBytes must be positive, received ${staging}`);
+    }
+    const url = (options as InternalOptions).workerUrl ?? new URL("./worker.ts", import.meta.url);
+    const pool = new WorkerPool(workers, url, staging);
+    try {
+      await Promise.all(pool.#slots.map((s) => s.ready));
+    } catch (e) {
+      await pool.close();
+      throw new Error(`WorkerPool could not start its workers: ${describe(e)}`, { cause: e });
+    }
+    return pool;
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  /** Workers started and not yet terminated (0 after `close()`). */
+  get liveWorkers(): number {
+    return this.#live;
+  }
+
+  /** Requests waiting for their turn (not counting the running one). */
+  get queued(): number {
+    return this.#lock.waiting;
+  }
+
+  /**
+   * Loads `model` into every worker and returns its handle (the same handle for the same model).
+   * The weights are packed once into a `SharedArrayBuffer` and the model's own variables are
+   * pointed at it, so a later `setWeights` on the model is seen by the workers. Rejects when a
+   * worker cannot rebuild the model from its config.
+   */
+  async load(model: PoolModel): Promise<ModelHandle> {
+    this.#assertOpen();
+    const release = await this.#lock.acquire();
+    try {
+      return await this.#handleFor(model);
+    } finally {
+      release();
+    }
+  }
+
+  /** Unloads a model (or handle) from every worker. Unknown models are ignored. */
+  async unload(modelOrHandle: PoolModel | ModelHandle): Promise<void> {
+    this.#assertOpen();
+    const handle = modelOrHandle instanceof ModelHandle
+      ? modelOrHandle
+      : this.#byModel.get(modelOrHandle);
+    if (!handle || !this.#handles.has(handle)) return;
+    const release = await this.#lock.acquire();
+    try {
+      this.#handles.delete(handle);
+      this.#byModel.delete(modelOf(handle));
+      const id = loadSpecOf(handle).id;
+      await Promise.all(this.#slots.map((s) => s.unload(id).catch(() => {})));
+    } finally {
+      release();
+    }
+  }
+
+  /** Sets the state of a stateful model back to zeros (in its home worker). */
+  async resetStates(modelOrHandle: PoolModel | ModelHandle): Promise<void> {
+    this.#assertOpen();
+    const release = await this.#lock.acquire();
+    try {
+      const handle = await this.#handleFor(modelOrHandle);
+      if (!handle.stateful) return;
+      this.#replaceDead();
+      await this.#slots[this.#home(handle)].resetStates(loadSpecOf(handle));
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Runs the model on `x` like `model.predict(x)` and resolves with the same nested structure,
+   * bit for bit. Inputs are checked (count, dtype, rank, shape) before any worker starts.
+   *
+   * @example
+   * ```ts ignore
+   * const [seq, h, c] = await pool.predict(model, x, { batchSize: 64 }) as Tensor[];
+   * ```
+   */
+  async predict(
+    modelOrHandle: PoolModel | ModelHandle,
+    x: Tensor | readonly Tensor[],
+    options: PredictOptions = {},
+  ): Promise<Nested<Tensor>> {
+    const flat = await this.predictFlat(modelOrHandle, x, options);
+    const structure = modelOrHandle instanceof ModelHandle
+      ? modelOrHandle.structure
+      : modelOrHandle.outputStructure();
+    return nestOutputs(flat, structure);
+  }
+
+  /** Like {@linkcode WorkerPool.predict}, but resolves with the flat list of outputs. */
+  async predictFlat(
+    modelOrHandle: PoolModel | ModelHandle,
+    x: Tensor | readonly Tensor[],
+    options: PredictOptions = {},
+  ): Promise<Tensor[]> {
+    this.#assertOpen();
+    const { signal } = options;
+    const model = modelOrHandle instanceof ModelHandle ? modelOrHandle : null;
+    if (model && !this.#handles.has(model)) {
+      throw new RangeError(
+        `Model "${model.name}" is not loaded in this pool (unloaded or foreign)`,
+      );
+    }
+    const specs = modelOrHandle.inputs;
+    const name = (model ? model.name : (modelOrHandle as PoolModel).name) ?? "model";
+    const { inputs, rows } = checkInputs(name, specs, x);
+    if (
+      options.batchSize !== undefined &&
+      !(Number.isInteger(options.batchSize) && options.batchSize > 0)
+    ) {
+      throw new RangeError(`batchSize must be a positive integer, received ${options.batchSize}`);
+    }
+    shardSize(rows, this.size, options.shardRows, false);
+    signal?.throwIfAborted();
+
+    const release = await this.#lock.acquire(signal);
+    let rejectNow!: (e: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => (rejectNow = reject));
+    stopped.catch(() => {});
+    const run: Run = {
+      stopped: false,
+      stop(reason) {
+        if (run.stopped) return;
+        run.stopped = true;
+        rejectNow(reason);
+      },
+    };
+    const onAbort = () => run.stop(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.#current = run;
+    const work = (async () => {
+      if (signal?.aborted) throw signal.reason;
+      const handle = await this.#handleFor(modelOrHandle);
+      return await this.#execute(handle, inputs, rows, options, run);
+    })();
+    const done = () => {
+      signal?.removeEventListener("abort", onAbort);
+      if (this.#current === run) this.#current = null;
+      release();
+    };
+    work.then(done, done);
+    return await Promise.race([work, stopped]);
+  }
+
+  /** Terminates every worker; pending and queued requests reject. Safe to call twice. */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = new Error("WorkerPool is closed");
+      this.#lock.close(this.#closed);
+      this.#current?.stop(this.#closed);
+      for (const s of this.#slots) s.terminate(this.#closed);
+    }
+    return Promise.resolve();
+  }
+
+  /** Same as {@linkcode WorkerPool.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw this.#closed;
+  }
+
+  #spawn(index: number): WorkerSlot {
+    this.#live++;
+    return new WorkerSlot(index, this.#url, () => this.#live--);
+  }
+
+  #replaceDead(): void {
+    if (this.#closed) return;
+    this.#slots = this.#slots.map((s, i) => (s.alive ? s : this.#spawn(i)));
+  }
+
+  #home(handle: ModelHandle): number {
+    return loadSpecOf(handle).id % this.size;
+  }
+
+  async #handleFor(modelOrHandle: PoolModel | ModelHandle): Promise<ModelHandle> {
+    let handle = modelOrHandle instanceof ModelHandle
+      ? modelOrHandle
+      : this.#byModel.get(modelOrHandle);
+    if (handle && !this.#handles.has(handle)) {
+      throw new RangeError(
+        `Model "${handle.name}" is not loaded in this pool (unloaded or foreign)`,
+      );
+    }
+    if (!handle) {
+      handle = new ModelHandle(modelOrHandle as PoolModel);
+    } else {
+      const dropped = refreshHandle(handle);
+      if (dropped !== null) {
+        await Promise.all(this.#slots.map((s) => s.unload(dropped).catch(() => {})));
+      }
+    }
+    this.#replaceDead();
+    const spec = loadSpecOf(handle);
+    const targets = handle.stateful ? [this.#slots[this.#home(handle)]] : this.#slots;
+    await Promise.all(targets.map((s) =>
+      s.ensureLoaded(spec).catch((e) => {
+        throw new Error(`Worker ${s.index} could not load model "${handle.name}": ${describe(e)}`, {
+          cause: e,
+        });
+      })
+    ));
+    this.#handles.add(handle);
+    this.#byModel.set(modelOf(handle), handle);
+    return handle;
+  }
+
+  async #execute(
+    handle: ModelHandle,
+    inputs: Tensor[],
+    rows: number,
+    options: PredictOptions,
+    run: Run,
+  ): Promise<Tensor[]> {
+    const known = handle.outputs.map((o) => rowShapeOf(o.shape));
+    let outputs: { tensor: Tensor; rows: SharedRows }[] | null = known.every((s) => s !== null)
+      ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!))
+      : null;
+    if (rows === 0 && outputs) return outputs.map((o) => o.tensor);
+    const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
+    const perWindow = handle.stateful
+      ? Math.max(rows, 1)
+      : windowRows(rows, stagingBytesPerRow(inputs), this.#maxStaging);
+    const stager = new Stager(inputs, Math.min(perWindow, rows));
+    let rowsDone = 0;
+    const progress = (n: number) => {
+      rowsDone += n;
+      options.onProgress?.({ rowsDone, rowsTotal: rows, fraction: rows ? rowsDone / rows : 1 });
+    };
+    for (const window of splitRows(0, rows, perWindow)) {
+      if (run.stopped) break;
+      const staged = stager.stage(window);
+      const refsIn = (r: RowRange) => staged.map((s) => rowsRef(s, r));
+      let start = window.start;
+      if (!outputs) {
+        // Output shapes depend on the input (e.g. unknown timesteps): run one model batch first
+        // and size the outputs from what it returns.
+        const probeRows = handle.stateful ? rows : (options.batchSize ?? PROBE_ROWS);
+        const first = { start, end: Math.min(window.end, start + probeRows) };
+        const reply = await this.#runShard(
+          slots[0],
+          handle,
+          first,
+          refsIn(first),
+          null,
+          options,
+          run,
+          rows,
+        );
+        outputs = reply.results!.map((r) => sharedOutput(r.dtype, rows, r.shape.slice(1)));
+        reply.results!.forEach((r, i) => {
+          viewOf(rowsRef(outputs![i].rows, first)).set(typedOver(r.dtype, r.data));
+        });
+        progress(first.end - first.start);
+        start = first.end;
+        if (start === window.end) continue;
+      }
+      const size = handle.stateful
+        ? window.end - start
+        : shardSize(window.end - start, slots.length, options.shardRows, !!options.onProgress);
+      const shards = splitRows(start, window.end, size);
+      const outs = outputs;
+      let next = 0;
+      const loop = async (slot: number) => {
+        while (!run.stopped && next < shards.length) {
+          const shard = shards[next++];
+          const refsOut = outs.map((o) => rowsRef(o.rows, shard));
+          await this.#runShard(slot, handle, shard, refsIn(shard), refsOut, options, run, rows);
+          if (!run.stopped) progress(shard.end - shard.start);
+        }
+      };
+      const settled = await Promise.allSettled(slots.map(loop));
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+    if (run.stopped) throw new Error("predict was stopped");
+    return outputs!.map((o) => o.tensor);
+  }
+
+  async #runShard(
+    index: number,
+    handle: ModelHandle,
+    shard: RowRange,
+    inputs: SharedRef[],
+    outputs: SharedRef[] | null,
+    options: PredictOptions,
+    run: Run,
+    rows: number,
+  ) {
+    const slot = this.#slots[index];
+    try {
+      await slot.ensureLoaded(loadSpecOf(handle));
+      const fault = takeFault(this, index);
+      const reply = slot.run({
+        kerno: "run",
+        jobId: ++this.#jobIds,
+        handle: loadSpecOf(handle).id,
+        inputs,
+        outputs,
+        batchSize: options.batchSize,
+        split: !handle.stateful && outputs !== null,
+        fault: fault === "terminate" ? undefined : fault,
+      });
+      if (fault === "terminate") slot.terminate(new Error("the worker was terminated (test hook)"));
+      return await reply;
+    } catch (cause) {
+      const err = new Error(
+        `Shard of rows ${shard.start}..${shard.end - 1} (of ${rows}) failed on worker ${index}: ` +
+          describe(cause),
+        { cause },
+      );
+      if (!this.#closed) {
+        slot.terminate(err);
+        this.#replaceDead();
+      }
+      run.stop(this.#closed ?? err);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The public types of `@kerno/executor`: what the pool needs of a model, and the options of
+ * {@linkcode WorkerPool.create} and {@linkcode WorkerPool.predict}.
+ *
+ * @module
+ */
+import type { DType, Tensor } from "@kerno/tensor";
+
+/** How a model nests its flat outputs: an index into them, or a list of structures. */
+export type OutputStructure = number | OutputStructure[];
+
+/** A nested structure of tensors following an {@linkcode OutputStructure}. */
+export type Nested<T> = T | Nested<T>[];
+
+/** Picks the structure's entries out of a flat list (what `predict` returns). */
+export function nestOutputs<T>(flat: readonly T[], structure: OutputStructure): Nested<T> {
+  return typeof structure === "number"
+    ? flat[structure]
+    : structure.map((s) => nestOutputs(flat, s));
+}
+
+/** A model input or output as the pool sees it (a `SymbolicTensor` of `@kerno/model`). */
+export interface PoolTensorSpec {
+  /** Shape, batch first, `null` where unknown. */
+  readonly shape: readonly (number | null)[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Tensor name (`keras_tensor_3`). */
+  readonly name?: string;
+  /** The producing node, whose layer name identifies an input (`input_layer`). */
+  readonly node?: { readonly layer: { readonly name: string } };
+}
+
+/**
+ * What the pool needs of a model. `@kerno/model`'s `Model` and `Sequential` fit it.
+ *
+ * @example
+ * ```ts ignore
+ * import { modelFromJSON } from "@kerno/model";
+ * const model: PoolModel = modelFromJSON(configJson);
+ * ```
+ */
+export interface PoolModel {
+  /** Model name, used in error messages. */
+  readonly name?: string;
+  /** The Keras JSON config (a string, or an object to stringify). */
+  toJSON(): unknown;
+  /** Variables in Keras order (`get_weights()` order); the pool replaces their `value`. */
+  readonly weights: readonly { value: Tensor }[];
+  /** The model's inputs, in order. */
+  readonly inputs: readonly PoolTensorSpec[];
+  /** The model's flat outputs, in order. */
+  readonly outputs: readonly PoolTensorSpec[];
+  /** How `predict` nests the flat outputs. */
+  outputStructure(): OutputStructure;
+  /** Layers; any with `stateful: true` (also inside wrappers) makes the model stateful. */
+  readonly layers: readonly unknown[];
+}
+
+/** Options of {@linkcode WorkerPool.create}. */
+export interface PoolOptions {
+  /** Number of workers; default `navigator.hardwareConcurrency`. */
+  workers?: number;
+  /**
+   * Upper bound, in bytes, of the shared staging buffers for inputs that are not already in
+   * shared memory (default 64 MiB). Larger inputs are staged and run window by window.
+   */
+  maxStagingBytes?: number;
+}
+
+/** Progress of one {@linkcode WorkerPool.predict} call, reported after each finished shard. */
+export interface PredictProgress {
+  /** Rows finished so far. */
+  readonly rowsDone: number;
+  /** Rows in the request. */
+  readonly rowsTotal: number;
+  /** `rowsDone / rowsTotal` (1 for an empty batch). */
+  readonly fraction: number;
+}
+
+/** Options of {@linkcode WorkerPool.predict}. */
+export interface PredictOptions {
+  /**
+   * Rows per model call inside a worker, passed on to the model's `predictFlat` (default: the
+   * model's, 32 as in Keras). Results do not depend on it, except for stateful models, where it
+   * is the batch the state is carried across, as in Keras.
+   */
+  batchSize?: number;
+  /** Cancels the call: it rejects at once with the signal's reason; running shards are discarded. */
+  signal?: AbortSignal;
+  /** Called after each finished shard. */
+  onProgress?: (progress: PredictProgress) => void;
+  /**
+   * Rows per shard (default: an even split across workers, or about a quarter of that when
+   * `onProgress` is given). Results are bit-identical for any value.
+   */
+  shardRows?: number;
+}
