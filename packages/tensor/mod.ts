@@ -6,10 +6,22 @@
  *
  * @example
  * ```ts
- * import { tensor } from "@kerno/tensor";
+ * import { gemm, getActivation, tensor } from "@kerno/tensor";
  * const x = tensor([0.1, 0.2, 0.3], [1, 3, 1]);
+ * const w = new Float32Array([0.5, -0.5]); // 1×2
+ * const y = new Float32Array(3 * 2);
+ * gemm(false, false, 3, 2, 1, x.f32, 0, 1, w, 0, 2, y, 0, 2);
+ * getActivation("tanh")(y, 0, y.length, 2);
  * ```
  *
  * @module
  */
 export * from "./tensor.ts";
+export * from "./gemm.ts";
+export * from "./gemm_naive.ts";
+export * from "./activations.ts";
+export { erf } from "./_erf.ts";
+export * from "./elementwise.ts";
+export * from "./shape_ops.ts";
+export * from "./random.ts";
+export * from "./all_close.ts";
