@@ -109,3 +109,19 @@ export function resolveActivation(
     : name;
   return { name, fn: getActivation(kernel) };
 }
+
+/**
+ * Whether `deserializeLayer` options ask for Keras 2's `hard_sigmoid`: loaders of files written
+ * by Keras 2 pass `{ keras2HardSigmoid: true }` alongside the usual options, and every layer with
+ * an activation reads it through this function.
+ *
+ * @example
+ * ```ts
+ * import { keras2HardSigmoidRequested } from "@kerno/layers";
+ * keras2HardSigmoidRequested({ keras2HardSigmoid: true }); // true
+ * keras2HardSigmoidRequested({}); // false
+ * ```
+ */
+export function keras2HardSigmoidRequested(options: object | undefined): boolean {
+  return (options as { keras2HardSigmoid?: unknown } | undefined)?.keras2HardSigmoid === true;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { activationNames, resolveActivation } from "./activations.ts";
+import { activationNames, keras2HardSigmoidRequested, resolveActivation } from "./activations.ts";
 
 function run(name: string, values: number[], keras2 = false): number[] {
   const x = new Float32Array(values);
@@ -64,4 +64,10 @@ Deno.test("activationNames lists every accepted name", () => {
   const names = activationNames();
   assert.equal(names.length, 20);
   assert.ok(names.includes("gelu") && names.includes("swish") && names.includes("mish"));
+});
+
+Deno.test("keras2HardSigmoidRequested reads the loader option", () => {
+  assert.equal(keras2HardSigmoidRequested({ keras2HardSigmoid: true }), true);
+  assert.equal(keras2HardSigmoidRequested({ notes: [] }), false);
+  assert.equal(keras2HardSigmoidRequested(undefined), false);
 });

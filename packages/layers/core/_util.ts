@@ -1,5 +1,10 @@
 import { Tensor } from "@kerno/tensor";
-import { type ActivationSpec, resolveActivation, type ResolvedActivation } from "../activations.ts";
+import {
+  type ActivationSpec,
+  keras2HardSigmoidRequested,
+  resolveActivation,
+  type ResolvedActivation,
+} from "../activations.ts";
 import type { ConfigReader } from "../config_reader.ts";
 import type { Initializer } from "../initializer.ts";
 import { getInitializer, type InitializerSpec } from "../initializers/get.ts";
@@ -14,7 +19,7 @@ export function asFloat32(t: Tensor): Tensor {
 
 /** Whether a loader asked for Keras 2's hard_sigmoid (an option of `deserializeLayer`). */
 export function keras2HardSigmoidOf(options: DeserializeOptions): boolean {
-  return (options as { keras2HardSigmoid?: boolean }).keras2HardSigmoid === true;
+  return keras2HardSigmoidRequested(options);
 }
 
 function rethrow(r: ConfigReader, key: string, e: unknown): never {

@@ -17,7 +17,7 @@ export interface ActivationOptions extends LayerOptions {
  * the last axis). No weights; a mask passes through.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Activation } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * new Activation("relu").apply(tensor([[-1, 2]])); // [[0, 2]]

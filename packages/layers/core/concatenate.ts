@@ -18,9 +18,10 @@ export interface ConcatenateOptions extends LayerOptions {
  * match except along that axis. No weights.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Concatenate } from "@kerno/layers";
- * new Concatenate().apply([a, b]); // a: [2, 6], b: [2, 6] → [2, 12]
+ * import { Tensor } from "@kerno/tensor";
+ * const y = new Concatenate().apply([Tensor.zeros([2, 6]), Tensor.zeros([2, 6])]); // [2, 12]
  * ```
  */
 export class Concatenate extends Merge {

@@ -47,7 +47,7 @@ export interface DenseOptions extends LayerOptions {
  * gemm call. Weights: `kernel` (input_dim, units), then `bias` (units). A mask passes through.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Dense } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * const dense = new Dense(2, { activation: "relu" });

@@ -18,7 +18,7 @@ export interface DropoutOptions extends LayerOptions {
  * through.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Dropout } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * new Dropout(0.5).apply(tensor([[1, 2]])); // [[1, 2]]

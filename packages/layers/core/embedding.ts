@@ -31,7 +31,7 @@ export interface EmbeddingOptions extends LayerOptions {
  * the id. With `maskZero`, the output carries the mask `id != 0`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Embedding } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * const emb = new Embedding(10, 4, { maskZero: true });

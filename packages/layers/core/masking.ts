@@ -18,10 +18,10 @@ export interface MaskingOptions extends LayerOptions {
  * recurrent layers downstream use to skip padded steps.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Masking, maskOf } from "@kerno/layers";
- * import { tensor } from "@kerno/tensor";
- * const y = new Masking().apply(tensor([[[1, 2], [0, 0]]]));
+ * import { type Tensor, tensor } from "@kerno/tensor";
+ * const y = new Masking().apply(tensor([[[1, 2], [0, 0]]])) as Tensor;
  * maskOf(y)!.toArray(); // [[1, 0]]
  * ```
  */

@@ -157,8 +157,11 @@ function register(
  * Keras `Add`: the elementwise sum of a list of tensors.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Add } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Add().apply([a, b]); // a + b
  * ```
  */
@@ -175,8 +178,11 @@ export class Add extends Merge {
  * Keras `Subtract`: `inputs[0] - inputs[1]`; exactly two inputs.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Subtract } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Subtract().apply([a, b]); // a - b
  * ```
  */
@@ -202,8 +208,11 @@ export class Subtract extends Merge {
  * Keras `Multiply`: the elementwise product of a list of tensors.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Multiply } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Multiply().apply([a, b]); // a * b
  * ```
  */
@@ -220,8 +229,11 @@ export class Multiply extends Merge {
  * Keras `Average`: the elementwise mean of a list of tensors (sum, then divided by the count).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Average } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Average().apply([a, b]); // (a + b) / 2
  * ```
  */
@@ -242,8 +254,11 @@ export class Average extends Merge {
  * Keras `Maximum`: the elementwise maximum of a list of tensors (NaN propagates).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Maximum } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Maximum().apply([a, b]);
  * ```
  */
@@ -260,8 +275,11 @@ export class Maximum extends Merge {
  * Keras `Minimum`: the elementwise minimum of a list of tensors (NaN propagates).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Minimum } from "@kerno/layers";
+ * import { tensor } from "@kerno/tensor";
+ * const a = tensor([[1, 5]]);
+ * const b = tensor([[3, 2]]);
  * new Minimum().apply([a, b]);
  * ```
  */

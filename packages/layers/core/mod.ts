@@ -5,7 +5,7 @@
  * (`NotEqual`, `Any`). Importing this module registers every class for `deserializeLayer`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Dense, TimeDistributed } from "@kerno/layers";
  * const td = new TimeDistributed(new Dense(3, { activation: "softmax" }));
  * ```

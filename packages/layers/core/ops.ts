@@ -18,7 +18,7 @@ export interface OperationOptions {
  * input or a scalar given as the node's extra positional argument (`NotEqual(x, 0)`).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { NotEqual } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * new NotEqual().apply(tensor([[1, 0, 2]], undefined, "int32"), { extraArgs: [0] }); // [[1, 0, 1]]
@@ -132,7 +132,7 @@ export interface AnyOptions extends OperationOptions {
  * `axis`, a bool tensor. Keras 3 writes it into Functional configs for `Masking`'s mask.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Any } from "@kerno/layers";
  * import { tensor } from "@kerno/tensor";
  * new Any({ axis: -1 }).apply(tensor([[0, 1], [0, 0]])); // [1, 0]

@@ -16,10 +16,11 @@ import { type Shape, shapesCompatible, shapeToString } from "../shape.ts";
  * wrapper (its weight paths read `time_distributed/dense/kernel`). A mask passes through.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Dense, TimeDistributed } from "@kerno/layers";
+ * import { Tensor } from "@kerno/tensor";
  * const td = new TimeDistributed(new Dense(3));
- * const y = td.apply(x); // x: [2, 5, 4] → y: [2, 5, 3]
+ * const y = td.apply(Tensor.zeros([2, 5, 4])) as Tensor; // shape [2, 5, 3]
  * ```
  */
 export class TimeDistributed extends Layer {
