@@ -83,5 +83,13 @@ export function checkGemmArgs(
     "ldb",
   );
   checkMatrix(fn, "C (m×n)", c, cOffset, ldc, m, n, "ldc");
-  if (bias !== undefined) checkMatrix(fn, "bias", bias, biasOffset, n, 1, n, "its length");
+  if (bias === undefined) return;
+  if (!(bias instanceof Float32Array)) {
+    throw new TypeError(`${fn}: bias must be a Float32Array, received ${typeof bias}`);
+  }
+  if (!Number.isInteger(biasOffset) || biasOffset < 0 || biasOffset + n > bias.length) {
+    throw new RangeError(
+      `${fn}: bias needs n=${n} values from offset ${biasOffset}, but the array has ${bias.length} elements`,
+    );
+  }
 }
