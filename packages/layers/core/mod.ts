@@ -20,4 +20,5 @@ export * from "./embedding.ts";
 export * from "./time_distributed.ts";
 export * from "./merge.ts";
 export * from "./concatenate.ts";
-export * from "./ops.ts";
+export * from "./not_equal.ts";
+export * from "./any.ts";
