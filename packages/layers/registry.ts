@@ -9,6 +9,11 @@ export interface DeserializeOptions {
    * Loaders print these once.
    */
   notes?: string[];
+  /**
+   * Use Keras 2's `hard_sigmoid` (clip(0.2x + 0.5, 0, 1)) wherever a layer names `hard_sigmoid`,
+   * instead of Keras 3's clip(x/6 + 0.5, 0, 1). Loaders set it for files written by Keras 2.
+   */
+  keras2HardSigmoid?: boolean;
 }
 
 /** Builds a layer from its Keras config. `options` must be passed on to nested deserializations. */
