@@ -1,17 +1,33 @@
 /**
- * `@kerno/io`: Keras files in and out. `.npy`/`.npz` arrays and zip archives here; the HDF5
- * reader and writer have their own entry point, `@kerno/io/h5`.
+ * `@kerno/io`: Keras files in and out.
+ *
+ * - {@linkcode loadModel}: a `.keras` archive or a legacy `.h5` (Keras 2, tf.keras, Keras 3),
+ *   detected by magic bytes; legacy configs are translated with notes.
+ * - {@linkcode loadWeights}: `.weights.h5` (by structure), legacy HDF5 weights (by order).
+ * - {@linkcode saveModel} / {@linkcode saveWeights}: `.keras` and `.weights.h5` that Keras 3
+ *   loads, written atomically; {@linkcode modelToBytes} / {@linkcode weightsToBytes} without a
+ *   file system.
+ * - `.npy` read/write and `.npz` read ({@linkcode readNpy}, {@linkcode writeNpy},
+ *   {@linkcode readNpz}).
+ *
+ * The HDF5 reader and writer have their own entry point, `@kerno/io/h5`.
  *
  * @example
- * ```ts
- * import { readNpy, writeNpy } from "@kerno/io";
- * import { tensor } from "@kerno/tensor";
- * const x = readNpy(writeNpy(tensor([[0.1, 0.2]])));
- * x.shape; // [1, 2]
+ * ```ts ignore
+ * import { loadModel, saveModel } from "@kerno/io";
+ * const model = await loadModel("lstm_model.h5"); // Keras 2 file: hard_sigmoid = 0.2x + 0.5
+ * await saveModel(model, "lstm_model.keras");
  * ```
  *
  * @module
  */
+export * from "./load.ts";
+export * from "./save.ts";
+export * from "./legacy_config.ts";
+export * from "./weight_paths.ts";
+export * from "./keras_weights.ts";
+export * from "./legacy_weights.ts";
+export * from "./atomic_write.ts";
 export * from "./npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";

@@ -1,0 +1,88 @@
+import type { Variable } from "@kerno/layers";
+import { H5Dataset, type H5Group, H5Writer } from "./h5/mod.ts";
+import { applyWeights, type PlannedWeight } from "./_assign.ts";
+import type { Model } from "./_model_api.ts";
+import { kerasWeightSlots } from "./weight_paths.ts";
+
+/**
+ * Loads a Keras 3 weights file (`.weights.h5`, or `model.weights.h5` of a `.keras` archive) into
+ * `model`, matching by structure (see {@linkcode kerasWeightSlots}). Every variable must find a
+ * dataset of its shape at `<path>/vars/<i>`, and the file may hold no weights for objects the
+ * model does not have; otherwise an error names the file, the layer and the path, and the model is
+ * left untouched.
+ */
+export function loadKerasWeights(model: Model, root: H5Group, label: string): void {
+  const slots = kerasWeightSlots(model);
+  const plan: PlannedWeight[] = [];
+  const owners = new Map<Variable, string>();
+  const expected = new Set<string>();
+  for (const slot of slots) {
+    const varsPath = slot.path === "" ? "vars" : `${slot.path}/vars`;
+    expected.add(varsPath);
+    const where = slot.layer ? `layer "${slot.layer.name}"` : `model "${slot.name}"`;
+    const group = root.get(varsPath);
+    const stored = group && !(group instanceof H5Dataset)
+      ? group.keys().filter((k) => /^\d+$/.test(k))
+      : [];
+    if (slot.variables.length === 0 && stored.length === 0) continue;
+    if (!group) {
+      throw new TypeError(
+        `${label}: no weights for ${where} (expected the group "${varsPath}" with ${slot.variables.length} variables)`,
+      );
+    }
+    if (stored.length !== slot.variables.length) {
+      throw new RangeError(
+        `${label}: ${where} expects ${slot.variables.length} variables at "${varsPath}", but the file has ${stored.length}`,
+      );
+    }
+    slot.variables.forEach((variable, i) => {
+      const d = root.dataset(`${varsPath}/${i}`);
+      owners.set(variable, slot.layer?.name ?? slot.name);
+      plan.push({
+        variable,
+        data: d.readFloat32(),
+        shape: d.shape,
+        source: `${label}: ${varsPath}/${i}`,
+      });
+    });
+  }
+  const layersGroup = root.get("layers");
+  if (layersGroup && !(layersGroup instanceof H5Dataset)) {
+    for (const path of varsGroups(layersGroup, "layers")) {
+      if (!expected.has(path)) {
+        throw new TypeError(
+          `${label}: the file has weights at "${path}", which matches no layer of the model (is it the file of another model?)`,
+        );
+      }
+    }
+  }
+  applyWeights(plan, (v) => owners.get(v) ?? v.owner.name);
+}
+
+/** Paths of `vars` groups that hold at least one dataset, below `group`. */
+function varsGroups(group: H5Group, path: string): string[] {
+  const out: string[] = [];
+  for (const key of group.keys()) {
+    const child = group.get(key);
+    if (!child || child instanceof H5Dataset) continue;
+    const childPath = `${path}/${key}`;
+    if (key === "vars") {
+      if (child.keys().length > 0) out.push(childPath);
+    } else out.push(...varsGroups(child, childPath));
+  }
+  return out;
+}
+
+/**
+ * Writes `model`'s weights in Keras 3's `.weights.h5` layout: a `vars` group (with its `name`
+ * attribute) per object, datasets `0`, `1`, … in creation order.
+ */
+export function kerasWeightsToBytes(model: Model): Uint8Array {
+  const w = new H5Writer();
+  for (const slot of kerasWeightSlots(model)) {
+    const varsPath = slot.path === "" ? "vars" : `${slot.path}/vars`;
+    w.group(varsPath, { name: slot.name });
+    slot.variables.forEach((v, i) => w.dataset(`${varsPath}/${i}`, v.value.f32.slice(), v.shape));
+  }
+  return w.toBytes();
+}

@@ -1,0 +1,87 @@
+import type { Layer, Variable } from "@kerno/layers";
+import type { H5Group } from "./h5/mod.ts";
+import { applyWeights, type PlannedWeight } from "./_assign.ts";
+import type { Model } from "./_model_api.ts";
+
+/**
+ * Reads a string-list attribute that Keras may have split into chunks because of HDF5's 64 KB
+ * attribute limit: `name`, or `name0`, `name1`, … (Keras's `load_attributes_from_hdf5_group`).
+ */
+export function readChunkedAttr(group: H5Group, name: string): string[] | undefined {
+  const whole = group.attr(name);
+  if (whole !== undefined) return toStrings(whole);
+  if (!group.hasAttr(`${name}0`)) return undefined;
+  const out: string[] = [];
+  for (let i = 0; group.hasAttr(`${name}${i}`); i++) {
+    out.push(...toStrings(group.attr(`${name}${i}`)!));
+  }
+  return out;
+}
+
+function toStrings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.map(String);
+  return [];
+}
+
+/**
+ * Loads legacy Keras HDF5 weights (`model_weights` of a `.h5` model file, or the root of a Keras 2
+ * `save_weights` file) into `model`, the way Keras does: by order. The k-th entry of
+ * `layer_names` that has weights goes to the k-th layer of `model.layers` that has weights, and
+ * the arrays go in `weight_names` order. Counts and shapes are all checked before anything is
+ * written.
+ */
+export function loadLegacyWeights(model: Model, group: H5Group, label: string): void {
+  const layerNames = readChunkedAttr(group, "layer_names");
+  if (!layerNames) {
+    throw new TypeError(
+      `${label}: "${group.path}" has no layer_names attribute (not Keras weights)`,
+    );
+  }
+  const fileLayers = layerNames
+    .map((name) => {
+      const g = group.get(name);
+      if (!g || !("keys" in g)) {
+        throw new TypeError(
+          `${label}: layer_names lists "${name}", but the file has no such group`,
+        );
+      }
+      const g2 = g as H5Group;
+      return { name, group: g2, weightNames: readChunkedAttr(g2, "weight_names") ?? [] };
+    })
+    .filter((l) => l.weightNames.length > 0);
+  const modelLayers = model.layers.filter((l) => l.weights.length > 0);
+  if (fileLayers.length !== modelLayers.length) {
+    throw new RangeError(
+      `${label}: the file has weights for ${fileLayers.length} layers (${
+        fileLayers.map((l) => l.name).join(", ")
+      }), but the model has ${modelLayers.length} layers with weights (${
+        modelLayers.map((l) => l.name).join(", ")
+      })`,
+    );
+  }
+  const plan: PlannedWeight[] = [];
+  const owners = new Map<Variable, string>();
+  fileLayers.forEach((fl, k) => {
+    const layer: Layer = modelLayers[k];
+    const vars = layer.weights;
+    if (fl.weightNames.length !== vars.length) {
+      throw new RangeError(
+        `${label}: layer "${layer.name}" (file layer "${fl.name}") expects ${vars.length} weights, but the file has ${fl.weightNames.length}: ${
+          fl.weightNames.join(", ")
+        }`,
+      );
+    }
+    fl.weightNames.forEach((wn, i) => {
+      const d = fl.group.dataset(wn);
+      owners.set(vars[i], layer.name);
+      plan.push({
+        variable: vars[i],
+        data: d.readFloat32(),
+        shape: d.shape,
+        source: `${label}: ${group.path === "/" ? "" : group.path.slice(1) + "/"}${fl.name}/${wn}`,
+      });
+    });
+  });
+  applyWeights(plan, (v) => owners.get(v) ?? v.owner.name);
+}

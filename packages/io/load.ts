@@ -1,0 +1,211 @@
+import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
+import { buildModel, type Model } from "./_model_api.ts";
+import type { LayerFactory } from "@kerno/layers";
+import { describeStart, readSource, withLabel } from "./_source.ts";
+import { loadKerasWeights } from "./keras_weights.ts";
+import { translateLegacyConfig } from "./legacy_config.ts";
+import { loadLegacyWeights } from "./legacy_weights.ts";
+import { hasZipSignature, readZip } from "./zip.ts";
+
+/** Options of {@linkcode loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * Read `hard_sigmoid` as Keras 2's `clip(0.2x + 0.5, 0, 1)`. Defaults to true for a file
+   * written by Keras 1 or 2 (the function it was trained with) and false otherwise; pass `false`
+   * for Keras 3's reading of an old file (`clip(x/6 + 0.5, 0, 1)`).
+   */
+  keras2HardSigmoid?: boolean;
+  /** Collects one line per legacy translation (and the hard_sigmoid choice). */
+  notes?: string[];
+  /** Extra layer classes by Keras class name, passed on to `modelFromJSON`. */
+  customObjects?: Record<string, LayerFactory>;
+  /** Name used in error messages when bytes are given (default `<bytes>`). */
+  label?: string;
+}
+
+/** Whether a `keras_version` string is Keras 1 or 2 (`2.2.4-tf`, `2.13.1`, …). */
+export function isKeras2Version(version: unknown): boolean {
+  return typeof version === "string" && /^[12]\./.test(version);
+}
+
+/**
+ * Loads a Keras model file: a `.keras` archive (Keras 3) or a legacy HDF5 `.h5` (Keras 2,
+ * tf.keras, or Keras 3's `model.save("x.h5")`). The format is detected from the magic bytes, not
+ * the name. Legacy configs are translated (see {@linkcode translateLegacyConfig}); weights are
+ * matched by structure (`.keras`) or by order (`.h5`), all checked before any is set.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadModel } from "@kerno/io";
+ * const notes: string[] = [];
+ * const model = await loadModel("lstm_model.h5", { notes });
+ * notes.forEach((n) => console.log(n));
+ * ```
+ */
+export async function loadModel(
+  pathOrBytes: string | Uint8Array,
+  options: LoadModelOptions = {},
+): Promise<Model> {
+  const { bytes, label } = await readSource(pathOrBytes, options.label);
+  return modelFromBytes(bytes, { ...options, label });
+}
+
+/** {@linkcode loadModel} on bytes already in memory (no file system needed). */
+export function modelFromBytes(bytes: Uint8Array, options: LoadModelOptions = {}): Model {
+  const label = options.label ?? "<bytes>";
+  if (hasZipSignature(bytes)) return loadArchive(bytes, label, options);
+  if (hasHdf5Signature(bytes)) return loadLegacyH5(bytes, label, options);
+  throw new TypeError(
+    `${label}: not a Keras model file: expected a .keras zip ("PK\\x03\\x04") or an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n"), found ${
+      describeStart(bytes)
+    }`,
+  );
+}
+
+function hardSigmoidChoice(
+  config: unknown,
+  version: unknown,
+  options: LoadModelOptions,
+  notes: string[],
+  label: string,
+): boolean {
+  const keras2 = options.keras2HardSigmoid ?? isKeras2Version(version);
+  if (keras2 && JSON.stringify(config).includes('"hard_sigmoid"')) {
+    notes.push(
+      `${label}: hard_sigmoid read as Keras 2's clip(0.2x + 0.5, 0, 1)${
+        options.keras2HardSigmoid === undefined
+          ? ` (file written by Keras ${version}; pass keras2HardSigmoid: false for Keras 3's x/6 + 0.5)`
+          : ""
+      }`,
+    );
+  }
+  return keras2;
+}
+
+function build(config: unknown, version: unknown, options: LoadModelOptions, label: string): Model {
+  const notes = options.notes ?? [];
+  const translated = translateLegacyConfig(config, notes);
+  const keras2HardSigmoid = hardSigmoidChoice(translated, version, options, notes, label);
+  try {
+    return buildModel(translated, {
+      notes,
+      keras2HardSigmoid,
+      customObjects: options.customObjects,
+    });
+  } catch (e) {
+    withLabel(e, label);
+  }
+}
+
+function parseJson(bytes: Uint8Array | string, label: string): unknown {
+  try {
+    return JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new TypeError(`${label}: invalid JSON (${(e as Error).message})`);
+  }
+}
+
+function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
+  const wanted = new Set(["config.json", "metadata.json", "model.weights.h5", "model.weights.npz"]);
+  const files = readZip(bytes, label, { want: (n) => wanted.has(n) });
+  const configBytes = files.get("config.json");
+  if (!configBytes) {
+    throw new TypeError(`${label}: not a Keras archive: it has no config.json entry`);
+  }
+  const config = parseJson(configBytes, `${label}:config.json`);
+  const meta = files.has("metadata.json")
+    ? parseJson(files.get("metadata.json")!, `${label}:metadata.json`) as Record<string, unknown>
+    : {};
+  const model = build(config, meta.keras_version, options, label);
+  const weights = files.get("model.weights.h5");
+  if (weights) {
+    const entry = `${label}:model.weights.h5`;
+    loadKerasWeights(model, readH5(weights, entry), entry);
+  } else if (files.has("model.weights.npz")) {
+    throw new TypeError(
+      `${label}:model.weights.npz: Keras's npz weights store pickled Python dicts, which Kerno refuses; re-save with the default weights_format="h5"`,
+    );
+  } else if (model.getWeights().length > 0) {
+    throw new TypeError(`${label}: the archive has no model.weights.h5 entry`);
+  }
+  return model;
+}
+
+function loadLegacyH5(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
+  const root = readH5(bytes, label);
+  const configText = root.attr("model_config");
+  if (configText === undefined) {
+    const kind = root.has("layers") || root.has("vars") || root.hasAttr("layer_names")
+      ? "a weights-only file; use loadWeights(model, file) with a model built from its config"
+      : "not a Keras model file (no model_config attribute)";
+    throw new TypeError(`${label}: ${kind}`);
+  }
+  const config = parseJson(String(configText), `${label}: model_config`);
+  const model = build(config, root.attr("keras_version"), options, label);
+  const weights = root.get("model_weights");
+  if (weights && !(weights instanceof H5Dataset)) {
+    loadLegacyWeights(model, weights, label);
+    checkTopLevel(weights, label);
+  } else if (model.getWeights().length > 0) {
+    throw new TypeError(`${label}: the file has no model_weights group (saved without weights?)`);
+  }
+  return model;
+}
+
+function checkTopLevel(weights: H5Group, label: string): void {
+  const top = weights.get("top_level_model_weights");
+  if (top && !(top instanceof H5Dataset)) {
+    const names = top.attr("weight_names");
+    if (Array.isArray(names) && names.length > 0) {
+      throw new TypeError(
+        `${label}: model_weights/top_level_model_weights holds ${names.length} weights of the model itself, which Kerno models do not have`,
+      );
+    }
+  }
+}
+
+/**
+ * Loads weights into an existing model from a Keras 3 `.weights.h5` (matched by structure), a
+ * legacy Keras HDF5 weights or model file (matched by order, as Keras does), or the
+ * `model.weights.h5` inside a `.keras` archive. Everything is validated first: a missing or
+ * wrong-shaped weight throws an error naming the file, the layer and the path, and leaves the
+ * model untouched.
+ *
+ * @example
+ * ```ts ignore
+ * const model = modelFromJSON(config);
+ * await loadWeights(model, "model.weights.h5");
+ * ```
+ */
+export async function loadWeights(
+  model: Model,
+  pathOrBytes: string | Uint8Array,
+  options: { label?: string } = {},
+): Promise<void> {
+  const { bytes, label } = await readSource(pathOrBytes, options.label);
+  weightsFromBytes(model, bytes, label);
+}
+
+/** {@linkcode loadWeights} on bytes already in memory. */
+export function weightsFromBytes(model: Model, bytes: Uint8Array, label = "<bytes>"): void {
+  if (hasZipSignature(bytes)) {
+    const files = readZip(bytes, label, { want: (n) => n === "model.weights.h5" });
+    const weights = files.get("model.weights.h5");
+    if (!weights) throw new TypeError(`${label}: the archive has no model.weights.h5 entry`);
+    const entry = `${label}:model.weights.h5`;
+    loadKerasWeights(model, readH5(weights, entry), entry);
+    return;
+  }
+  if (!hasHdf5Signature(bytes)) {
+    throw new TypeError(
+      `${label}: not a weights file: expected HDF5 (.weights.h5, .h5) or a .keras zip, found ${
+        describeStart(bytes)
+      }`,
+    );
+  }
+  const root = readH5(bytes, label);
+  if (root.hasAttr("layer_names")) return loadLegacyWeights(model, root, label);
+  const mw = root.get("model_weights");
+  if (mw && !(mw instanceof H5Dataset)) return loadLegacyWeights(model, mw, label);
+  loadKerasWeights(model, root, label);
+}
