@@ -8,7 +8,7 @@
  * @module
  */
 import * as Comlink from "comlink";
-import type { WeightSlot } from "./_messages.ts";
+import type { BuildOptions, WeightSlot } from "./_messages.ts";
 
 /** What a worker offers on the control plane. */
 export interface ControlApi {
@@ -16,6 +16,7 @@ export interface ControlApi {
   load(
     handle: number,
     json: string,
+    options: BuildOptions,
     weights: SharedArrayBuffer,
     layout: readonly WeightSlot[],
   ): Promise<void>;
@@ -57,10 +58,11 @@ export class ControlClient {
   load(
     handle: number,
     json: string,
+    options: BuildOptions,
     weights: SharedArrayBuffer,
     layout: readonly WeightSlot[],
   ): Promise<void> {
-    return this.#race(this.#remote.load(handle, json, weights, layout));
+    return this.#race(this.#remote.load(handle, json, options, weights, layout));
   }
 
   /** See {@linkcode ControlApi.unload}. */

@@ -26,6 +26,12 @@ export interface WeightSlot {
   readonly shape: readonly number[];
 }
 
+/** Options a worker passes to `modelFromJSON` along with the config. */
+export interface BuildOptions {
+  /** Run `hard_sigmoid` as Keras 2 did (the model was loaded from a Keras 2 file). */
+  readonly keras2HardSigmoid?: boolean;
+}
+
 /** A fault the test hook asks a worker to simulate while running a job. */
 export type FaultMode = "throw" | "uncaught" | "exit" | "terminate";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { ControlClient } from "./_control.ts";
-import type { RunJob, WeightSlot, WorkerMessage } from "./_messages.ts";
+import type { BuildOptions, RunJob, WeightSlot, WorkerMessage } from "./_messages.ts";
 
 /** What a slot needs to load a model into its worker. */
 export interface LoadSpec {
@@ -14,6 +14,8 @@ export interface LoadSpec {
   readonly id: number;
   /** Keras JSON config. */
   readonly json: string;
+  /** Options for rebuilding it from the config. */
+  readonly options: BuildOptions;
   /** Shared weight buffer. */
   readonly buffer: SharedArrayBuffer;
   /** Where each weight sits. */
@@ -102,7 +104,9 @@ export class WorkerSlot {
   ensureLoaded(spec: LoadSpec): Promise<void> {
     let p = this.#loaded.get(spec.id);
     if (!p) {
-      p = this.ready.then(() => this.#control.load(spec.id, spec.json, spec.buffer, spec.layout));
+      p = this.ready.then(() =>
+        this.#control.load(spec.id, spec.json, spec.options, spec.buffer, spec.layout)
+      );
       this.#loaded.set(spec.id, p);
       p.catch(() => this.#loaded.delete(spec.id));
     }

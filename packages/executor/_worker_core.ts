@@ -9,6 +9,7 @@
 import { type DType, Tensor, type TensorData } from "@kerno/tensor";
 import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
 import {
+  type BuildOptions,
   bytesPerElement,
   type ReturnedTensor,
   type RunJob,
@@ -31,7 +32,10 @@ export interface WorkerModel {
 }
 
 /** Builds a model from its Keras JSON config. */
-export type ModelFactory = (json: string) => WorkerModel | Promise<WorkerModel>;
+export type ModelFactory = (
+  json: string,
+  options: BuildOptions,
+) => WorkerModel | Promise<WorkerModel>;
 
 interface WorkerScope extends ControlEndpoint {
   close(): void;
@@ -125,8 +129,8 @@ export function serveWorker(factory: ModelFactory): void {
   const post = (m: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
   const api: ControlApi = {
-    async load(handle, json, buffer, layout) {
-      const model = await factory(json);
+    async load(handle, json, options, buffer, layout) {
+      const model = await factory(json, options);
       attachWeights(model, buffer, layout);
       models.set(handle, model);
     },

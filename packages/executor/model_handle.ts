@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { getActivation } from "@kerno/tensor";
+import type { BuildOptions } from "./_messages.ts";
 import type { LoadSpec } from "./_slot.ts";
 import { type PackedWeights, packWeights, stillShared } from "./_pack.ts";
 import type { OutputStructure, PoolModel, PoolTensorSpec } from "./types.ts";
@@ -24,6 +26,41 @@ function hasStatefulLayer(layers: readonly unknown[]): boolean {
     }
     return false;
   });
+}
+
+/** Every layer of the tree: the model's layers, nested models' layers, wrapped layers and cells. */
+function allLayers(layers: readonly unknown[], out: object[] = []): object[] {
+  for (const layer of layers) {
+    if (typeof layer !== "object" || layer === null || out.includes(layer)) continue;
+    out.push(layer);
+    const l = layer as { layers?: unknown; children?: () => [string, unknown][] };
+    if (Array.isArray(l.layers)) allLayers(l.layers, out);
+    if (typeof l.children === "function") {
+      allLayers(l.children().flatMap(([, c]) => (Array.isArray(c) ? c : [c])), out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a layer runs `hard_sigmoid` as Keras 2 did. The config cannot say it (the name stays
+ * `hard_sigmoid`), so the workers must be told: look for the loader's flag on the layer or its
+ * cell arguments, and for a resolved activation using the Keras 2 kernel.
+ */
+function usesKeras2HardSigmoid(layer: object): boolean {
+  const keras2 = getActivation("hard_sigmoid_keras2");
+  const places = [layer, (layer as { args?: unknown }).args];
+  return places.some((place) => {
+    if (typeof place !== "object" || place === null) return false;
+    return Object.entries(place).some(([key, value]) =>
+      (key === "keras2HardSigmoid" && value === true) ||
+      (typeof value === "object" && value !== null && (value as { fn?: unknown }).fn === keras2)
+    );
+  });
+}
+
+function buildOptions(model: PoolModel): BuildOptions {
+  return allLayers(model.layers).some(usesKeras2HardSigmoid) ? { keras2HardSigmoid: true } : {};
 }
 
 function configJson(model: PoolModel): string {
@@ -66,6 +103,7 @@ export class ModelHandle {
     internals.set(this, {
       model,
       json: configJson(model),
+      options: buildOptions(model),
       packed: packWeights(model.weights),
       id: nextId++,
     });
@@ -80,6 +118,7 @@ export class ModelHandle {
 interface Internals {
   readonly model: PoolModel;
   readonly json: string;
+  readonly options: BuildOptions;
   packed: PackedWeights;
   id: number;
 }
@@ -94,7 +133,13 @@ export function modelOf(handle: ModelHandle): PoolModel {
 /** What a worker needs to load the handle's model (internal). */
 export function loadSpecOf(handle: ModelHandle): LoadSpec {
   const s = internals.get(handle)!;
-  return { id: s.id, json: s.json, buffer: s.packed.buffer, layout: s.packed.layout };
+  return {
+    id: s.id,
+    json: s.json,
+    options: s.options,
+    buffer: s.packed.buffer,
+    layout: s.packed.layout,
+  };
 }
 
 /**

@@ -7,4 +7,4 @@
 import { modelFromJSON } from "@kerno/model";
 import { serveWorker } from "./_worker_core.ts";
 
-serveWorker((json) => modelFromJSON(json));
+serveWorker((json, options) => modelFromJSON(json, options));
