@@ -1,0 +1,349 @@
+import {
+  deserializeLayer,
+  type DeserializeOptions,
+  type Layer,
+  type Nested,
+  SymbolicTensor,
+} from "@kerno/layers";
+import { positionalNodes } from "./node_form.ts";
+
+/** Keras's Functional config, as read from JSON. */
+export interface FunctionalConfig {
+  /** Model name. */
+  name?: string;
+  /** Whether the model is trainable. */
+  trainable?: boolean;
+  /** Layer configs with `name` and `inbound_nodes`. */
+  layers: unknown[];
+  /** `[layer, node, tensor]` triples (one, or nested lists of them). */
+  input_layers: unknown;
+  /** `[layer, node, tensor]` triples (one, or nested lists of them). */
+  output_layers: unknown;
+  /** Keras versions may write a dtype policy; it is not used. */
+  dtype?: unknown;
+}
+
+/** What {@linkcode functionalFromConfig} rebuilds: the symbolic ends of the graph. */
+export interface FunctionalEnds {
+  /** Model inputs, in the config's structure. */
+  readonly inputs: Nested<SymbolicTensor>;
+  /** Model outputs, in the config's structure. */
+  readonly outputs: Nested<SymbolicTensor>;
+  /** Model name from the config. */
+  readonly name?: string;
+  /** Trainable flag from the config. */
+  readonly trainable?: boolean;
+}
+
+/** Keras classes whose Keras 2 configs list `initial_state` tensors as extra node inputs. */
+const RECURRENT = new Set(["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional"]);
+
+const NOT_READY: unique symbol = Symbol("not ready");
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function short(v: unknown): string {
+  return JSON.stringify(v)?.slice(0, 120) ?? String(v);
+}
+
+class Rebuilder {
+  readonly created = new Map<string, Layer>();
+  readonly options: DeserializeOptions;
+
+  constructor(options: DeserializeOptions) {
+    this.options = options;
+  }
+
+  /** The tensor `[layer, node, tensor]` names, or NOT_READY when that call is not made yet. */
+  tensor(history: unknown, where: string): SymbolicTensor | typeof NOT_READY {
+    if (
+      !Array.isArray(history) || history.length < 3 || typeof history[0] !== "string" ||
+      !Number.isInteger(history[1]) || !Number.isInteger(history[2])
+    ) {
+      throw new TypeError(`${where}: invalid tensor reference ${short(history)}`);
+    }
+    const [name, nodeIndex, tensorIndex] = history as [string, number, number];
+    const layer = this.created.get(name);
+    if (!layer) throw new TypeError(`${where}: unknown layer "${name}"`);
+    const node = layer.inboundNodes[nodeIndex];
+    if (!node) return NOT_READY;
+    const t = node.outputs[tensorIndex];
+    if (!t) {
+      throw new TypeError(
+        `${where}: call ${nodeIndex} of layer "${name}" has ${node.outputs.length} outputs, so tensor index ${tensorIndex} does not exist`,
+      );
+    }
+    return t;
+  }
+
+  /** Replaces `__keras_tensor__` objects (at any depth) by the tensors they name. */
+  revive(value: unknown, where: string): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.revive(v, where));
+    if (isRecord(value)) {
+      if (value.class_name === "__keras_tensor__") {
+        const config = value.config as Record<string, unknown> | undefined;
+        const t = this.tensor(config?.keras_history, where);
+        if (t === NOT_READY) throw NOT_READY;
+        return t;
+      }
+      if (value.class_name === "__tuple__" && isRecord(value.config)) {
+        return this.revive(value.config.value, where);
+      }
+    }
+    return value;
+  }
+}
+
+function hasTensor(v: unknown): boolean {
+  return v instanceof SymbolicTensor || (Array.isArray(v) && v.some(hasTensor));
+}
+
+interface ParsedCall {
+  inputs: SymbolicTensor[];
+  asList: boolean;
+  positional: boolean;
+  extraArgs: unknown[];
+  initialState?: SymbolicTensor[];
+  mask?: SymbolicTensor | null;
+  training?: boolean;
+}
+
+function readKwargs(
+  kwargs: Record<string, unknown>,
+  call: ParsedCall,
+  where: string,
+  notes: string[] | undefined,
+): void {
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (key === "initial_state") {
+      if (value === null) continue;
+      const list = Array.isArray(value) ? value : [value];
+      if (!list.every((t) => t instanceof SymbolicTensor)) {
+        throw new TypeError(`${where}: initial_state must be tensors, received ${short(value)}`);
+      }
+      call.initialState = list as SymbolicTensor[];
+    } else if (key === "mask") {
+      if (value === null || value instanceof SymbolicTensor) call.mask = value;
+      else if (Array.isArray(value) && value.every((m) => m === null)) {
+        call.mask = null;
+        notes?.push(`${where}: mask list of nulls read as mask=null`);
+      } else {
+        throw new TypeError(`${where}: unsupported mask argument ${short(value)}`);
+      }
+    } else if (key === "training") {
+      if (value === null) continue;
+      if (typeof value !== "boolean") {
+        throw new TypeError(`${where}: training must be true or false, received ${short(value)}`);
+      }
+      call.training = value;
+    } else {
+      throw new TypeError(
+        `${where}: unsupported call argument "${key}" = ${short(value)} (Kerno refuses ` +
+          "call arguments it does not implement)",
+      );
+    }
+  }
+}
+
+function parseKeras3Node(
+  data: Record<string, unknown>,
+  r: Rebuilder,
+  where: string,
+): ParsedCall {
+  const args = r.revive(data.args ?? [], where);
+  const kwargs = r.revive(data.kwargs ?? {}, where);
+  if (!Array.isArray(args) || !isRecord(kwargs)) {
+    throw new TypeError(`${where}: expected {args: [...], kwargs: {...}}, received ${short(data)}`);
+  }
+  let call: ParsedCall;
+  const first = args[0];
+  if (Array.isArray(first) && first.length > 0 && first.every((t) => t instanceof SymbolicTensor)) {
+    call = { inputs: first, asList: true, positional: false, extraArgs: args.slice(1) };
+  } else if (first instanceof SymbolicTensor) {
+    let k = 1;
+    while (k < args.length && args[k] instanceof SymbolicTensor) k++;
+    call = {
+      inputs: args.slice(0, k) as SymbolicTensor[],
+      asList: k > 1,
+      positional: k > 1,
+      extraArgs: args.slice(k),
+    };
+  } else {
+    throw new TypeError(
+      `${where}: the first argument must be a tensor or a list of tensors, received ${
+        short(first)
+      }`,
+    );
+  }
+  if (call.extraArgs.some(hasTensor)) {
+    throw new TypeError(`${where}: tensors after the first argument are not supported`);
+  }
+  readKwargs(kwargs, call, where, r.options.notes);
+  return call;
+}
+
+function parseLegacyNode(
+  data: unknown[],
+  layer: Layer,
+  r: Rebuilder,
+  where: string,
+): ParsedCall {
+  const inputs: SymbolicTensor[] = [];
+  let kwargs: Record<string, unknown> = {};
+  for (const entry of data) {
+    if (!Array.isArray(entry) || entry.length < 3 || entry.length > 4) {
+      throw new TypeError(`${where}: invalid legacy node entry ${short(entry)}`);
+    }
+    const t = r.tensor(entry, where);
+    if (t === NOT_READY) throw NOT_READY;
+    inputs.push(t);
+    if (entry.length === 4) {
+      if (!isRecord(entry[3])) throw new TypeError(`${where}: invalid kwargs ${short(entry[3])}`);
+      kwargs = entry[3];
+    }
+  }
+  if (inputs.length === 0) throw new TypeError(`${where}: a layer call without inputs`);
+  const revived: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(kwargs)) {
+    const isRef = (x: unknown) => Array.isArray(x) && typeof x[0] === "string";
+    const resolve = (x: unknown) => {
+      const t = r.tensor(x, where);
+      if (t === NOT_READY) throw NOT_READY;
+      return t;
+    };
+    if (k === "initial_state" && Array.isArray(v)) {
+      revived[k] = isRef(v) ? resolve(v) : v.map((x) => (isRef(x) ? resolve(x) : x));
+    } else if (k === "mask" && isRef(v)) revived[k] = resolve(v);
+    else revived[k] = v;
+  }
+  const call: ParsedCall = {
+    inputs,
+    asList: inputs.length > 1,
+    positional: false,
+    extraArgs: [],
+  };
+  if (RECURRENT.has(layer.className) && inputs.length > 1) {
+    call.inputs = [inputs[0]];
+    call.asList = false;
+    call.initialState = inputs.slice(1);
+    r.options.notes?.push(
+      `${where}: Keras 2 node with ${inputs.length} inputs read as input + initial_state`,
+    );
+  }
+  readKwargs(revived, call, where, r.options.notes);
+  return call;
+}
+
+/** Makes one recorded layer call; false when a tensor it needs does not exist yet. */
+function processNode(layer: Layer, data: unknown, r: Rebuilder, where: string): boolean {
+  let call: ParsedCall;
+  try {
+    if (Array.isArray(data)) call = parseLegacyNode(data, layer, r, where);
+    else if (isRecord(data)) call = parseKeras3Node(data, r, where);
+    else throw new TypeError(`${where}: invalid node ${short(data)}`);
+  } catch (e) {
+    if (e === NOT_READY) return false;
+    throw e;
+  }
+  layer.apply(call.asList ? call.inputs : call.inputs[0], {
+    ...(call.initialState ? { initialState: call.initialState } : {}),
+    ...(call.mask !== undefined ? { mask: call.mask } : {}),
+    ...(call.training !== undefined ? { training: call.training } : {}),
+    extraArgs: call.extraArgs,
+  });
+  if (call.positional) positionalNodes.add(layer.inboundNodes[layer.inboundNodes.length - 1]);
+  return true;
+}
+
+function mapEnds(value: unknown, r: Rebuilder, where: string): Nested<SymbolicTensor> {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${where}: expected [layer, node, tensor] lists, received ${short(value)}`);
+  }
+  if (value.length >= 3 && typeof value[0] === "string") {
+    const t = r.tensor(value, where);
+    if (t === NOT_READY) {
+      throw new TypeError(
+        `${where}: ${short(value)} names a layer call that the config never makes`,
+      );
+    }
+    return t;
+  }
+  return value.map((v) => mapEnds(v, r, where));
+}
+
+/**
+ * Keras's `functional_from_config`: creates every layer, then replays the recorded layer calls
+ * (a call waits until the tensors it reads exist), and finds the input and output tensors.
+ */
+export function functionalFromConfig(
+  config: FunctionalConfig,
+  options: DeserializeOptions = {},
+): FunctionalEnds {
+  const allowed = ["name", "trainable", "layers", "input_layers", "output_layers", "dtype"];
+  for (const key of Object.keys(config)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`Functional model config: unsupported key "${key}"`);
+    }
+  }
+  if (!Array.isArray(config.layers)) {
+    throw new TypeError(`Functional model config: "layers" must be a list`);
+  }
+  const r = new Rebuilder(options);
+  const pending = new Map<Layer, unknown[]>();
+  const order: Layer[] = [];
+  for (const data of config.layers) {
+    if (!isRecord(data)) {
+      throw new TypeError(`Functional model config: invalid layer ${short(data)}`);
+    }
+    const layer = deserializeLayer(data, options);
+    const cfg = data.config as Record<string, unknown> | undefined;
+    const name = typeof data.name === "string"
+      ? data.name
+      : typeof cfg?.name === "string"
+      ? cfg.name
+      : layer.name;
+    if (r.created.has(name)) {
+      throw new TypeError(`Functional model config: two layers are named "${name}"`);
+    }
+    r.created.set(name, layer);
+    const nodes = data.inbound_nodes ?? [];
+    if (!Array.isArray(nodes)) {
+      throw new TypeError(
+        `Layer "${name}": inbound_nodes must be a list, received ${short(nodes)}`,
+      );
+    }
+    pending.set(layer, [...nodes]);
+    order.push(layer);
+  }
+  let remaining = [...pending.values()].reduce((n, list) => n + list.length, 0);
+  while (remaining > 0) {
+    let progress = false;
+    for (const layer of order) {
+      const list = pending.get(layer)!;
+      while (list.length > 0) {
+        const index = layer.inboundNodes.length;
+        const where = `Layer "${layer.name}", call ${index}`;
+        if (!processNode(layer, list[0], r, where)) break;
+        list.shift();
+        remaining--;
+        progress = true;
+      }
+    }
+    if (!progress) {
+      const stuck = order.filter((l) => pending.get(l)!.length > 0).map((l) => `"${l.name}"`);
+      throw new TypeError(
+        `Functional model config: the calls of layer(s) ${
+          stuck.join(", ")
+        } read tensors that no call produces (a missing node or a cycle)`,
+      );
+    }
+  }
+  return {
+    inputs: mapEnds(config.input_layers, r, "input_layers"),
+    outputs: mapEnds(config.output_layers, r, "output_layers"),
+    name: typeof config.name === "string" ? config.name : undefined,
+    trainable: typeof config.trainable === "boolean" ? config.trainable : undefined,
+  };
+}

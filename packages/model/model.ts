@@ -1,0 +1,506 @@
+import { type DType, type NestedArray, Tensor, tensor } from "@kerno/tensor";
+import {
+  type CallContext,
+  Layer,
+  type Nested,
+  nestOutputs,
+  type OutputStructure,
+  type SerializedLayer,
+  type Shape,
+  type ShapeContext,
+  shapeToString,
+  SymbolicTensor,
+} from "@kerno/layers";
+import { castTensor, concatRows, sliceRows } from "./batching.ts";
+import { connectEnds } from "./connect.ts";
+import { functionalConfig } from "./functional_config.ts";
+import { type GraphMap, mapGraph } from "./graph.ts";
+import { runGraph } from "./run_graph.ts";
+import { flattenStructure, leafPaths } from "./structure.ts";
+import { isSequentialLike, summaryRow, weightTotals } from "./summary.ts";
+import { formatSummary, type SummaryOptions } from "./summary_format.ts";
+
+/** Options every model takes. */
+export interface BaseModelOptions {
+  /** Model name; `functional`, `sequential`, … (numbered) when left out. */
+  name?: string;
+  /** Whether the weights count as trainable (only affects the summary's totals). */
+  trainable?: boolean;
+}
+
+/** Options of the Functional {@linkcode Model} constructor. */
+export interface ModelOptions extends BaseModelOptions {
+  /** Model inputs: `Input()` tensors (or intermediate tensors), alone or in a (nested) list. */
+  inputs: Nested<SymbolicTensor>;
+  /** Model outputs, alone or in a (nested) list; `predict` returns the same structure. */
+  outputs: Nested<SymbolicTensor>;
+}
+
+/** Options of {@linkcode Model.predict}. */
+export interface PredictOptions {
+  /**
+   * Rows per batch (default 32, or the fixed batch size of the inputs when they have one, as
+   * stateful models need). Results do not depend on it, except for stateful layers.
+   */
+  batchSize?: number;
+}
+
+/** What {@linkcode Model.predict} accepts: one tensor, nested number arrays, or one per input. */
+export type PredictInput = Tensor | NestedArray | readonly (Tensor | NestedArray)[];
+
+/** What the summary needs to know: which layers, and whether to print "Connected to". */
+export interface SummaryPlan {
+  /** The layers to list, in order. */
+  readonly layers: readonly Layer[];
+  /** Three columns (sequential-like) or four with "Connected to". */
+  readonly sequentialLike: boolean;
+  /** The graph whose nodes the "Connected to" column lists. */
+  readonly graph: GraphMap | null;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return `${value} (a concrete Tensor)`;
+  if (value === null || value === undefined) return String(value);
+  const type = typeof value === "object"
+    ? (value as object).constructor?.name ?? "object"
+    : typeof value;
+  return `${JSON.stringify(value)?.slice(0, 60) ?? String(value)} of type ${type}`;
+}
+
+function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTensor[] {
+  if (list.length === 0) {
+    throw new TypeError(`The \`${what}\` argument of a Model cannot be empty`);
+  }
+  const bad = list.find((v) => !(v instanceof SymbolicTensor));
+  if (bad !== undefined || list.some((v) => v === undefined)) {
+    throw new TypeError(
+      `All \`${what}\` values must be KerasTensors (symbolic tensors from Input() or a layer ` +
+        `call). Received ${list.length} value(s) including invalid value ${describe(bad)}`,
+    );
+  }
+  return list as SymbolicTensor[];
+}
+
+/**
+ * A Keras Functional model: a graph of layer calls from `Input()` tensors to outputs. It runs
+ * batches with {@linkcode Model.predict}, prints Keras's summary table, gets and sets weights in
+ * Keras order, and writes Keras 3's JSON config.
+ *
+ * @example
+ * ```ts ignore
+ * import { Input, Model } from "@kerno/model";
+ * import { LSTM } from "@kerno/layers";
+ * const x = Input({ shape: [3, 1] });
+ * const [seq, h, c] = new LSTM(1, { returnSequences: true, returnState: true }).apply(x);
+ * const model = new Model({ inputs: x, outputs: [seq, h, c] });
+ * const [ys, hs, cs] = model.predict([[[0.1], [0.2], [0.3]]]) as Tensor[];
+ * ```
+ */
+export class Model extends Layer {
+  /** Python module Keras serializes this class under. */
+  static override readonly module: string = "keras.src.models.functional";
+  /** Keras class name. */
+  static override readonly className: string = "Functional";
+  /** `registered_name` in the serialized form. */
+  static readonly registeredName: string | null = "Functional";
+
+  #inputs: SymbolicTensor[] = [];
+  #outputs: SymbolicTensor[] = [];
+  #inputStructure: OutputStructure = [];
+  #outputStructure: OutputStructure = [];
+  #graph: GraphMap | null = null;
+  #lastMasks: (Tensor | null)[] = [];
+
+  /**
+   * Builds the graph between `inputs` and `outputs`. Refuses non-symbolic values, and outputs that
+   * cannot be computed from the inputs (naming the tensor that cannot be reached). Subclasses
+   * such as {@linkcode Sequential} pass no graph and set it later.
+   */
+  constructor(options: ModelOptions | BaseModelOptions) {
+    super({ name: options.name, trainable: options.trainable });
+    if ("inputs" in options || "outputs" in options) {
+      const o = options as ModelOptions;
+      this.setGraph(o.inputs, o.outputs);
+    } else if (new.target === Model) {
+      throw new TypeError("new Model() needs `inputs` and `outputs` (symbolic tensors)");
+    }
+  }
+
+  /** Sets the model's graph (what the constructor does with `inputs` and `outputs`). */
+  protected setGraph(inputs: Nested<SymbolicTensor>, outputs: Nested<SymbolicTensor>): void {
+    if (inputs === undefined) throw new TypeError("The `inputs` argument of a Model is missing");
+    if (outputs === undefined) throw new TypeError("The `outputs` argument of a Model is missing");
+    const ins = flattenStructure(inputs);
+    const outs = flattenStructure(outputs);
+    const flatIn = checkSymbolic(ins.flat, "inputs");
+    const flatOut = checkSymbolic(outs.flat, "outputs");
+    const ends = connectEnds(flatIn, flatOut, leafPaths(outs.structure), this.name);
+    this.#graph = mapGraph(ends.inputs, ends.outputs);
+    this.#inputs = ends.inputs;
+    this.#outputs = ends.outputs;
+    this.#inputStructure = ins.structure;
+    this.#outputStructure = outs.structure;
+    this.built = true;
+  }
+
+  /** Forgets the graph (a Sequential model does this before it rebuilds). */
+  protected clearGraph(): void {
+    this.#graph = null;
+    this.#inputs = [];
+    this.#outputs = [];
+    this.#inputStructure = [];
+    this.#outputStructure = [];
+    this.built = false;
+  }
+
+  /** The graph, or null while a Sequential model is not built. */
+  protected get graph(): GraphMap | null {
+    return this.#graph;
+  }
+
+  /** Model inputs, flat (Keras's `model.inputs`). */
+  get inputs(): SymbolicTensor[] {
+    return [...this.#inputs];
+  }
+
+  /** Model outputs, flat (Keras's `model.outputs`). */
+  get outputs(): SymbolicTensor[] {
+    return [...this.#outputs];
+  }
+
+  /** The layers in Keras's order: topological, InputLayers included for a Functional model. */
+  get layers(): Layer[] {
+    return this.#graph ? [...this.#graph.layers] : [];
+  }
+
+  /** A layer by name, or by index in {@linkcode Model.layers}. */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === "number") {
+      const layer = layers[nameOrIndex];
+      if (!layer) {
+        throw new RangeError(
+          `Model "${this.name}" has ${layers.length} layers, so index ${nameOrIndex} is out of range`,
+        );
+      }
+      return layer;
+    }
+    const layer = layers.find((l) => l.name === nameOrIndex);
+    if (!layer) {
+      throw new RangeError(
+        `No such layer: ${nameOrIndex}. Existing layers are: [${
+          layers.map((l) => l.name).join(", ")
+        }]`,
+      );
+    }
+    return layer;
+  }
+
+  /** The layers own the weights, in `layers` order. */
+  override children(): [string, Layer | Layer[]][] {
+    return [["layers", this.layers]];
+  }
+
+  /** Number of flat outputs. */
+  override outputCount(): number {
+    return this.#outputs.length;
+  }
+
+  /** How `predict` nests its flat outputs: the structure `outputs` was given in. */
+  override outputStructure(): OutputStructure {
+    return this.#outputStructure;
+  }
+
+  /** How `inputs` was nested when the model was made. */
+  inputStructure(): OutputStructure {
+    return this.#inputStructure;
+  }
+
+  /** Dtypes of the outputs. */
+  override outputDtypes(): DType[] {
+    return this.#outputs.map((t) => t.dtype);
+  }
+
+  /** Whether each output carries a mask. */
+  override outputsHaveMask(): boolean[] {
+    return this.#outputs.map((t) => t.hasMask);
+  }
+
+  /** Output shapes for inputs of these shapes (the model's own, with the given batch size). */
+  computeOutputShape(inputShapes: readonly Shape[], _context?: ShapeContext): Shape[] {
+    this.#checkShapes(inputShapes.map((s) => s));
+    const batch = inputShapes[0]?.[0] ?? null;
+    return this.#outputs.map((t) => [batch, ...t.shape.slice(1)]);
+  }
+
+  /** Runs the graph on one batch of concrete tensors; the masks in `context` enter with them. */
+  call(inputs: readonly Tensor[], context?: CallContext): Tensor[] {
+    this.prepareFor(inputs);
+    const run = runGraph(
+      this.#graph!.nodes,
+      this.#inputs,
+      inputs,
+      context?.masks ?? [],
+      this.#outputs,
+    );
+    this.#lastMasks = run.masks;
+    return run.outputs;
+  }
+
+  /** The output masks of the last `call`. */
+  override computeMask(): (Tensor | null)[] {
+    return [...this.#lastMasks];
+  }
+
+  /**
+   * Makes sure a graph exists for inputs like these. A Functional model always has one; a
+   * Sequential model without a known input shape builds itself from the first data it sees.
+   */
+  protected prepareFor(_inputs: readonly Tensor[]): void {
+    if (!this.#graph) {
+      throw new TypeError(`Model "${this.name}" is not built: it has no inputs yet`);
+    }
+  }
+
+  #checkShapes(shapes: readonly Shape[]): void {
+    if (shapes.length !== this.#inputs.length) {
+      throw new TypeError(
+        `Model "${this.name}" expects ${this.#inputs.length} input(s), but received ${shapes.length}`,
+      );
+    }
+    shapes.forEach((shape, i) => {
+      const want = this.#inputs[i].shape;
+      const ok = shape.length === want.length &&
+        want.every((d, j) => j === 0 || d === null || shape[j] === null || d === shape[j]);
+      if (!ok) {
+        throw new TypeError(
+          `Input ${i} of model "${this.name}" is incompatible: expected shape ${
+            shapeToString(want)
+          }, found ${shapeToString(shape)}`,
+        );
+      }
+    });
+  }
+
+  #standardize(x: readonly Tensor[]): Tensor[] {
+    if (x.length !== this.#inputs.length) {
+      throw new TypeError(
+        `Model "${this.name}" expects ${this.#inputs.length} input(s), but received ${x.length}`,
+      );
+    }
+    const out = x.map((t, i) => {
+      if (!(t instanceof Tensor)) {
+        throw new TypeError(
+          `Input ${i} of model "${this.name}" must be a Tensor, received ${describe(t)}`,
+        );
+      }
+      const want = this.#inputs[i].shape;
+      let v = t;
+      if (v.rank === want.length - 1 && want.at(-1) === 1) v = v.reshape([...v.shape, 1]);
+      else if (v.rank === want.length + 1 && v.shape.at(-1) === 1) {
+        v = v.reshape(v.shape.slice(0, -1));
+      }
+      const ok = v.rank === want.length &&
+        want.every((d, j) => j === 0 || d === null || d === v.shape[j]);
+      if (!ok || v.rank === 0) {
+        throw new TypeError(
+          `Input ${i} of model "${this.name}" is incompatible: expected shape ${
+            shapeToString(want)
+          }, found ${shapeToString(t.shape)}`,
+        );
+      }
+      return castTensor(v, this.#inputs[i].dtype);
+    });
+    const rows = out[0].shape[0];
+    out.forEach((t, i) => {
+      if (t.shape[0] !== rows) {
+        throw new TypeError(
+          `All inputs of model "${this.name}" must have the same number of rows: input 0 has ${rows}, input ${i} has ${
+            t.shape[0]
+          }`,
+        );
+      }
+    });
+    return out;
+  }
+
+  #toTensors(x: PredictInput): Tensor[] {
+    if (x instanceof Tensor) return [x];
+    const n = Math.max(1, this.#inputs.length);
+    const dtype = (i: number): DType => this.#inputs[i]?.dtype ?? "float32";
+    const convert = (v: Tensor | NestedArray, i: number): Tensor =>
+      v instanceof Tensor ? v : tensor(v, undefined, dtype(i));
+    if (!Array.isArray(x)) return [convert(x as NestedArray, 0)];
+    const list = x as readonly (Tensor | NestedArray)[];
+    if (n === 1) {
+      if (list.length > 0 && list.every((v) => v instanceof Tensor)) return [...list] as Tensor[];
+      return [convert(list as NestedArray, 0)];
+    }
+    if (list.length !== n) {
+      throw new TypeError(
+        `Model "${this.name}" expects ${n} inputs, but received a list of ${list.length}`,
+      );
+    }
+    return list.map(convert);
+  }
+
+  /**
+   * Runs the model on concrete inputs (one tensor or nested arrays, or a list with one per input)
+   * and returns the outputs in the structure the model was built with. Inputs are checked first
+   * (count, rank, known dimensions); rows run in batches of `batchSize` and the results are
+   * joined. Stateful layers carry their state from batch to batch and call to call.
+   *
+   * @example
+   * ```ts ignore
+   * const y = model.predict(tensor([0.1, 0.2, 0.3], [1, 3, 1])) as Tensor;
+   * ```
+   */
+  predict(x: PredictInput, options: PredictOptions = {}): Nested<Tensor> {
+    return nestOutputs(this.predictFlat(this.#toTensors(x), options), this.#outputStructure);
+  }
+
+  /** {@linkcode Model.predict} on a flat list of input tensors, returning flat outputs. */
+  predictFlat(x: readonly Tensor[], options: PredictOptions = {}): Tensor[] {
+    this.prepareFor(x);
+    const xs = this.#standardize(x);
+    const rows = xs[0].shape[0];
+    if (rows === 0) {
+      throw new RangeError(`Model "${this.name}": predict() received inputs with 0 rows`);
+    }
+    const fixed = this.#inputs.find((t) => t.shape[0] !== null)?.shape[0] ?? null;
+    const batchSize = options.batchSize ?? fixed ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new RangeError(
+        `predict(): batchSize must be a positive integer, received ${batchSize}`,
+      );
+    }
+    const run = (inputs: Tensor[]): Tensor[] =>
+      runGraph(this.#graph!.nodes, this.#inputs, inputs, [], this.#outputs).outputs;
+    if (rows <= batchSize) return run(xs);
+    const parts: Tensor[][] = [];
+    for (let start = 0; start < rows; start += batchSize) {
+      const end = Math.min(rows, start + batchSize);
+      parts.push(run(xs.map((t) => sliceRows(t, start, end))));
+    }
+    return this.#outputs.map((_, i) => concatRows(parts.map((p) => p[i])));
+  }
+
+  /**
+   * Replaces all weights, in Keras order (`getWeights()` order). Every shape is checked before
+   * anything changes; a mismatch reads like Keras's: `Layer sequential weight shape (3, 16) is not
+   * compatible with provided weight shape (4, 16).`
+   */
+  override setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new RangeError(
+        `You called setWeights(weights) on model "${this.name}" with a weight list of length ${values.length}, but the model was expecting ${ws.length} weights.`,
+      );
+    }
+    ws.forEach((w, i) => {
+      const got = values[i];
+      if (!(got instanceof Tensor)) {
+        throw new TypeError(
+          `Model "${this.name}": weight ${i} (${w.path}) must be a Tensor, received ${
+            describe(got)
+          }`,
+        );
+      }
+      const same = got.shape.length === w.shape.length &&
+        got.shape.every((d, j) => d === w.shape[j]);
+      if (!same) {
+        throw new TypeError(
+          `Layer ${this.name} weight shape ${shapeToString(w.shape)} is not compatible with ` +
+            `provided weight shape ${shapeToString(got.shape)}. (weight ${i}: ${w.path})`,
+        );
+      }
+      if (got.dtype !== "float32") {
+        throw new TypeError(
+          `Model "${this.name}": weight ${i} (${w.path}) must be float32, received ${got.dtype}`,
+        );
+      }
+    });
+    ws.forEach((w, i) => w.value.f32.set(values[i].f32));
+  }
+
+  /** Resets the state of every stateful layer (those with a `resetStates()` method). */
+  resetStates(): void {
+    for (const layer of this.layers) {
+      const candidate = layer as Layer & { resetStates?: () => void };
+      if (typeof candidate.resetStates === "function") candidate.resetStates();
+    }
+  }
+
+  /** Which layers the summary lists, and how. */
+  protected summaryPlan(): SummaryPlan {
+    const graph = this.#graph;
+    return {
+      layers: this.layers,
+      sequentialLike: graph ? isSequentialLike(graph) : true,
+      graph,
+    };
+  }
+
+  /** The lines of Keras's `model.summary()` (title, table, parameter totals). */
+  summaryLines(options: SummaryOptions = {}): string[] {
+    const plan = this.summaryPlan();
+    const nodeSet = plan.sequentialLike ? undefined : plan.graph?.nodeSet;
+    return formatSummary({
+      modelName: this.name,
+      rows: plan.layers.map((l) => summaryRow(l, nodeSet)),
+      sequentialLike: plan.sequentialLike,
+      ...weightTotals(this),
+    }, options);
+  }
+
+  /**
+   * Prints Keras 3's summary table, one line per `printFn` call.
+   *
+   * @example
+   * ```ts ignore
+   * const lines: string[] = [];
+   * model.summary((line) => lines.push(line));
+   * ```
+   */
+  summary(printFn: (line: string) => void = console.log, options: SummaryOptions = {}): void {
+    for (const line of this.summaryLines(options)) printFn(line);
+  }
+
+  /** Keras 3's Functional config: `{name, trainable, layers, input_layers, output_layers}`. */
+  override getConfig(): Record<string, unknown> {
+    if (!this.#graph) throw new TypeError(`Model "${this.name}" has no graph to serialize`);
+    return functionalConfig(
+      this.name,
+      this.trainable,
+      this.#graph,
+      this.#inputs,
+      this.#inputStructure,
+      this.#outputs,
+      this.#outputStructure,
+    );
+  }
+
+  /** `{input_shape: null}`, as Keras writes for a Functional model. */
+  override getBuildConfig(): Record<string, unknown> | undefined {
+    return { input_shape: null };
+  }
+
+  /** Keras's `serialize_keras_object(model)`: the object {@linkcode Model.toJSON} encodes. */
+  serialize(): SerializedLayer & { compile_config: Record<string, unknown> } {
+    const cls = this.constructor as typeof Model;
+    const build = this.getBuildConfig();
+    return {
+      module: cls.module,
+      class_name: this.className,
+      config: this.getConfig(),
+      registered_name: cls.registeredName,
+      ...(build ? { build_config: build } : {}),
+      compile_config: {},
+    };
+  }
+
+  /** Keras 3's `model.to_json()`: the JSON that `modelFromJSON` reads back. */
+  toJSON(): string {
+    return JSON.stringify(this.serialize());
+  }
+}

@@ -1,0 +1,71 @@
+import type { Tensor } from "@kerno/tensor";
+import type { CallContext, Node, SymbolicTensor } from "@kerno/layers";
+
+/** Concrete values (and their masks) computed by {@linkcode runGraph}. */
+export interface GraphRun {
+  /** Output values, in the order of the requested outputs. */
+  readonly outputs: Tensor[];
+  /** The mask each output carries (`null` for none). */
+  readonly masks: (Tensor | null)[];
+}
+
+/**
+ * Runs the layer calls of a graph on concrete tensors, in topological order. Masks follow Keras:
+ * a call with an explicit `mask` uses it; otherwise a call without `initial_state` receives the
+ * masks its inputs carry; each layer's `computeMask` gives the masks of its outputs.
+ */
+export function runGraph(
+  nodes: readonly Node[],
+  inputs: readonly SymbolicTensor[],
+  values: readonly Tensor[],
+  inputMasks: readonly (Tensor | null)[],
+  outputs: readonly SymbolicTensor[],
+): GraphRun {
+  const value = new Map<SymbolicTensor, Tensor>();
+  const mask = new Map<SymbolicTensor, Tensor | null>();
+  inputs.forEach((t, i) => {
+    value.set(t, values[i]);
+    mask.set(t, inputMasks[i] ?? null);
+  });
+  const get = (t: SymbolicTensor): Tensor => {
+    const v = value.get(t);
+    if (v === undefined) {
+      throw new Error(`Internal error: tensor ${t} was used before it was computed`);
+    }
+    return v;
+  };
+  for (const node of nodes) {
+    if (node.isInput) continue;
+    const call = node.call;
+    const ins = call.inputs.map(get);
+    const initialState = call.initialState ? call.initialState.map(get) : null;
+    const noMasks = (): (Tensor | null)[] => ins.map(() => null);
+    let masks: (Tensor | null)[];
+    if (call.mask !== undefined) {
+      masks = noMasks();
+      if (call.mask !== null) masks[0] = get(call.mask);
+    } else if (Array.isArray(call.kwargs.mask) || initialState !== null) {
+      masks = noMasks();
+    } else {
+      masks = call.inputs.map((t) => mask.get(t) ?? null);
+    }
+    const context: CallContext = {
+      masks,
+      initialState,
+      training: false,
+      extraArgs: call.extraArgs,
+    };
+    const outs = node.layer.call(ins, context);
+    if (outs.length !== node.outputs.length) {
+      throw new Error(
+        `Layer "${node.layer.name}" returned ${outs.length} outputs, but its graph node has ${node.outputs.length}`,
+      );
+    }
+    const outMasks = node.layer.computeMask(ins, masks);
+    node.outputs.forEach((t, i) => {
+      value.set(t, outs[i]);
+      mask.set(t, outMasks[i] ?? null);
+    });
+  }
+  return { outputs: outputs.map(get), masks: outputs.map((t) => mask.get(t) ?? null) };
+}
