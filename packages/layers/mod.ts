@@ -14,5 +14,6 @@ export * from "./layer.ts";
 export * from "./registry.ts";
 export * from "./config_reader.ts";
 export * from "./core/mod.ts";
+export * from "./rnn/mod.ts";
 export * from "./initializers/mod.ts";
 export * from "./activations.ts";

@@ -1,0 +1,53 @@
+import { type F32, Tensor } from "@kerno/tensor";
+import type { Shape } from "../shape.ts";
+import { cellInputDim, type CellStepResult, type FusedStepper, RNNCell } from "./cell.ts";
+
+/**
+ * Base of the built-in cells: the Keras-style {@linkcode RNNCell.step} runs the same fused
+ * kernels as the RNN loop, so there is one implementation of each cell's math. Internal.
+ */
+export abstract class BuiltinCell extends RNNCell {
+  /** The fast path; built-in cells always have one. */
+  abstract override prepareFused(batch: number): FusedStepper;
+
+  /** The feature count of a `[batch, features]` build shape; it must be known. */
+  protected featureDim(inputShapes: readonly Shape[]): number {
+    const shape = inputShapes[0];
+    const dim = shape?.[shape.length - 1];
+    if (typeof dim !== "number") {
+      throw new TypeError(
+        `Cell "${this.name}" needs a known feature dimension to build, received input shape ` +
+          `${JSON.stringify(shape)}`,
+      );
+    }
+    return dim;
+  }
+
+  /** `[kernel, recurrent_kernel, bias?]` as read now from the variables (never cached). */
+  protected weightArrays(): [F32, F32, F32 | undefined] {
+    const v = this.ownVariables;
+    if (v.length < 2) {
+      throw new TypeError(`Cell "${this.name}" is not built: call the layer or build() first`);
+    }
+    return [v[0].value.f32, v[1].value.f32, v[2]?.value.f32];
+  }
+
+  /** One step on `[batch, features]`, through the fused kernels (allocates new state tensors). */
+  step(input: Tensor, states: readonly Tensor[]): CellStepResult {
+    const dim = cellInputDim(this);
+    if (input.rank !== 2 || input.shape[1] !== dim) {
+      throw new TypeError(
+        `Cell "${this.name}" expects inputs of shape (batch, ${dim}), received ` +
+          `(${input.shape.join(", ")})`,
+      );
+    }
+    const batch = input.shape[0];
+    const stepper = this.prepareFused(batch);
+    const proj = new Float32Array(batch * stepper.width);
+    stepper.project(input.f32, 0, batch, proj, 0);
+    const next = states.map((s) => s.f32.slice());
+    stepper.step(proj, 0, stepper.width, next, null, 0, 0);
+    const out = next.map((d, i) => new Tensor(d, [batch, stepper.stateSizes[i]]));
+    return { output: out[0].clone(), states: out };
+  }
+}

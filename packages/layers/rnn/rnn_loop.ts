@@ -1,0 +1,235 @@
+import { type F32, Tensor } from "@kerno/tensor";
+import type { FusedStepper, RNNCell } from "./cell.ts";
+
+/** How the time loop runs: Keras's `backend.rnn` arguments. */
+export interface LoopSpec {
+  /** Process the sequence from the last timestep to the first. */
+  readonly goBackwards: boolean;
+  /** Return the output of every step (in processing order), not only the last. */
+  readonly returnSequences: boolean;
+  /** Masked steps output zeros (scan path only, as in Keras). */
+  readonly zeroOutputForMask: boolean;
+  /** Keras's unrolled path: a masked step repeats the previous *output* (zeros at first). */
+  readonly unroll: boolean;
+}
+
+/** What the loop produces. */
+export interface LoopResult {
+  /** `[batch, T, outputSize]` with `returnSequences`, else `[batch, outputSize]`. */
+  readonly output: Float32Array;
+  /** The final states, one `[batch · size]` array per state. */
+  readonly states: F32[];
+}
+
+/**
+ * The one time loop every recurrent layer uses (Keras's `backend.rnn`). `x` is
+ * `[batch, T, features]`; `states` are the initial states (`[batch · size]` each), which the
+ * fast path updates in place; `mask` is `[batch · T]` (1 = keep) or null.
+ *
+ * At a masked step a row keeps its states; its output is the previous output (the current
+ * first state of the last cell, as Keras's scan does), or zeros with `zeroOutputForMask`, or
+ * the previous output (zeros at first) on the unrolled path.
+ */
+export function runRecurrence(
+  cell: RNNCell,
+  x: Tensor,
+  states: F32[],
+  mask: Uint8Array | null,
+  spec: LoopSpec,
+): LoopResult {
+  const [batch] = x.shape;
+  const steppers = cell.fusedSteppers(batch);
+  return steppers
+    ? runFused(steppers, x, states, mask, spec, cell.outputSize)
+    : runGeneric(cell, x, states, mask, spec);
+}
+
+/**
+ * Writes the output of one step into `out` from `h` (the output state): masked rows get zeros
+ * or keep their previous output, per {@linkcode LoopSpec}.
+ */
+function emitOutput(
+  h: F32,
+  out: Float32Array,
+  mask: Uint8Array | null,
+  t: number,
+  T: number,
+  batch: number,
+  width: number,
+  spec: LoopSpec,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const o = b * width;
+    const masked = mask !== null && mask[b * T + t] === 0;
+    if (!masked || (!spec.unroll && !spec.zeroOutputForMask)) {
+      for (let j = 0; j < width; j++) out[o + j] = h[o + j];
+    } else if (!spec.unroll) {
+      out.fill(0, o, o + width);
+    } // unrolled and masked: keep the previous output
+  }
+}
+
+/** Copies the step's output rows into slot `s` of the `[batch, T, width]` sequence. */
+function storeStep(
+  out: Float32Array,
+  seq: Float32Array,
+  s: number,
+  T: number,
+  batch: number,
+  width: number,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const src = b * width;
+    const dst = (b * T + s) * width;
+    for (let j = 0; j < width; j++) seq[dst + j] = out[src + j];
+  }
+}
+
+/**
+ * The fast path. Before the loop: one gemm projects all `batch × T` input rows through the
+ * first cell's kernel (bias folded in), and every buffer is allocated. Per step: each cell's
+ * `step` (one gemm plus a fused gate loop; upper cells of a stack first project the lower
+ * cell's output, one gemm), then the output rows are copied. Nothing is allocated in the loop.
+ */
+function runFused(
+  steppers: FusedStepper[],
+  x: Tensor,
+  states: F32[],
+  mask: Uint8Array | null,
+  spec: LoopSpec,
+  outSize: number,
+): LoopResult {
+  const [batch, T] = x.shape;
+  const first = steppers[0];
+  const w0 = first.width;
+  const proj0 = new Float32Array(batch * T * w0);
+  first.project(x.f32, 0, batch * T, proj0, 0);
+  const groups: F32[][] = [];
+  let at = 0;
+  for (const s of steppers) {
+    groups.push(states.slice(at, at + s.stateSizes.length));
+    at += s.stateSizes.length;
+  }
+  const upperProj = steppers.map((s, k) => new Float32Array(k === 0 ? 0 : batch * s.width));
+  const top = groups[groups.length - 1];
+  const out = new Float32Array(batch * outSize);
+  const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
+  for (let s = 0; s < T; s++) {
+    const t = spec.goBackwards ? T - 1 - s : s;
+    first.step(proj0, t * w0, T * w0, groups[0], mask, t, T);
+    for (let k = 1; k < steppers.length; k++) {
+      const st = steppers[k];
+      st.project(groups[k - 1][0], 0, batch, upperProj[k], 0);
+      st.step(upperProj[k], 0, st.width, groups[k], mask, t, T);
+    }
+    emitOutput(top[0], out, mask, t, T, batch, outSize, spec);
+    if (seq) storeStep(out, seq, s, T, batch, outSize);
+  }
+  return { output: seq ?? out, states };
+}
+
+/** Row-wise select: `out[b] = keep[b] ? a[b] : b[b]` over rows of `width`. */
+function selectRows(
+  mask: Uint8Array,
+  t: number,
+  T: number,
+  a: F32,
+  b: F32,
+  batch: number,
+  width: number,
+): Float32Array {
+  const out = new Float32Array(batch * width);
+  for (let r = 0; r < batch; r++) {
+    const src = mask[r * T + t] !== 0 ? a : b;
+    const o = r * width;
+    for (let j = 0; j < width; j++) out[o + j] = src[o + j];
+  }
+  return out;
+}
+
+/**
+ * The path for cells without a fast path (user-written cells): the cell's Keras-style `step`
+ * at each timestep, the mask applied with a row select.
+ */
+function runGeneric(
+  cell: RNNCell,
+  x: Tensor,
+  initial: F32[],
+  mask: Uint8Array | null,
+  spec: LoopSpec,
+): LoopResult {
+  const [batch, T, dim] = x.shape;
+  const sizes = cell.stateSize;
+  const outSize = cell.outputSize;
+  const outIndex = outputStateIndex(cell);
+  if (mask && !spec.unroll && !spec.zeroOutputForMask && sizes[outIndex] !== outSize) {
+    throw new TypeError(
+      `Cell "${cell.name}": a masked step repeats state ${outIndex} as the output, but its ` +
+        `size ${sizes[outIndex]} differs from the output size ${outSize}`,
+    );
+  }
+  const xs = x.f32;
+  let states = initial.map((d, i) => new Tensor(d, [batch, sizes[i]]));
+  const out = new Float32Array(batch * outSize);
+  const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
+  for (let s = 0; s < T; s++) {
+    const t = spec.goBackwards ? T - 1 - s : s;
+    const xt = new Float32Array(batch * dim);
+    for (let b = 0; b < batch; b++) {
+      xt.set(xs.subarray((b * T + t) * dim, (b * T + t + 1) * dim), b * dim);
+    }
+    const r = cell.step(new Tensor(xt, [batch, dim]), states);
+    checkStep(cell, r.output, r.states, batch);
+    const next = mask
+      ? r.states.map((n, i) =>
+        new Tensor(selectRows(mask, t, T, n.f32, states[i].f32, batch, sizes[i]), n.shape)
+      )
+      : r.states;
+    if (mask && !spec.unroll && !spec.zeroOutputForMask) {
+      // Keras's scan: a masked row outputs the (unchanged) output state.
+      const y = selectRows(mask, t, T, r.output.f32, states[outIndex].f32, batch, outSize);
+      out.set(y);
+    } else if (mask) {
+      const prev = spec.unroll ? out.slice() : new Float32Array(out.length);
+      out.set(selectRows(mask, t, T, r.output.f32, prev, batch, outSize));
+    } else {
+      out.set(r.output.f32);
+    }
+    states = next;
+    if (seq) storeStep(out, seq, s, T, batch, outSize);
+  }
+  return { output: seq ?? out, states: states.map((st) => st.f32) };
+}
+
+/** Index (in the flat states) of the state Keras repeats as a masked step's output. */
+function outputStateIndex(cell: RNNCell): number {
+  const cells = (cell as { cells?: readonly RNNCell[] }).cells;
+  if (!cells || cells.length === 0) return 0;
+  const last = cells[cells.length - 1];
+  return cell.stateSize.length - last.stateSize.length + outputStateIndex(last);
+}
+
+function checkStep(cell: RNNCell, output: Tensor, states: readonly Tensor[], batch: number): void {
+  const sizes = cell.stateSize;
+  const bad = (t: Tensor, size: number) =>
+    t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== size || t.dtype !== "float32";
+  if (bad(output, cell.outputSize)) {
+    throw new TypeError(
+      `Cell "${cell.name}" step returned an output of shape (${output.shape.join(", ")}), ` +
+        `expected float32 (${batch}, ${cell.outputSize})`,
+    );
+  }
+  if (states.length !== sizes.length) {
+    throw new TypeError(
+      `Cell "${cell.name}" step returned ${states.length} states, expected ${sizes.length}`,
+    );
+  }
+  states.forEach((s, i) => {
+    if (bad(s, sizes[i])) {
+      throw new TypeError(
+        `Cell "${cell.name}" step returned state ${i} of shape (${s.shape.join(", ")}), ` +
+          `expected float32 (${batch}, ${sizes[i]})`,
+      );
+    }
+  });
+}
