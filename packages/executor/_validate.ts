@@ -14,7 +14,8 @@ export function inputName(spec: PoolTensorSpec, i: number): string {
 
 /**
  * Returns the inputs as a list and their common batch size; throws a `TypeError` (wrong count,
- * type, dtype, rank or dimension) naming the input and both shapes.
+ * type, dtype, rank or dimension) naming the input and both shapes, and a `RangeError` for an
+ * empty batch (as `model.predict` does).
  */
 export function checkInputs(
   modelName: string,
@@ -55,5 +56,8 @@ export function checkInputs(
     }
     rows = t.shape[0];
   });
-  return { inputs, rows: Math.max(rows, 0) };
+  if (rows === 0) {
+    throw new RangeError(`Model "${modelName}": predict() received inputs with 0 rows`);
+  }
+  return { inputs, rows };
 }

@@ -338,7 +338,6 @@ export class WorkerPool implements AsyncDisposable {
     let outputs: { tensor: Tensor; rows: SharedRows }[] | null = known.every((s) => s !== null)
       ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!))
       : null;
-    if (rows === 0 && outputs) return outputs.map((o) => o.tensor);
     const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
     const perWindow = handle.stateful
       ? Math.max(rows, 1)

@@ -69,7 +69,7 @@ Deno.test("WorkerPool.predict uses shared inputs in place and stages others in b
   assertSame(await pool.predictFlat(model, new Tensor(shared, x.shape)), want);
 });
 
-Deno.test("WorkerPool.predict reports progress per shard and resolves empty batches", async () => {
+Deno.test("WorkerPool.predict reports progress per shard and refuses empty batches", async () => {
   await using pool = await stubPool(2);
   const model = stub({ timesteps: 2 });
   const seen: number[] = [];
@@ -82,8 +82,10 @@ Deno.test("WorkerPool.predict reports progress per shard and resolves empty batc
   });
   assert.deepEqual(seen.sort((a, b) => a - b).at(-1), 10);
   assert.equal(seen.length, 4);
-  const empty = await pool.predictFlat(model, input(0, 2, 3));
-  assert.deepEqual(empty[0].shape, [0, 4]);
+  await assert.rejects(pool.predictFlat(model, input(0, 2, 3)), {
+    name: "RangeError",
+    message: 'Model "stub": predict() received inputs with 0 rows',
+  });
 });
 
 Deno.test("WorkerPool.predict refuses bad inputs before any worker runs", async () => {

@@ -74,7 +74,7 @@ export interface PredictProgress {
   readonly rowsDone: number;
   /** Rows in the request. */
   readonly rowsTotal: number;
-  /** `rowsDone / rowsTotal` (1 for an empty batch). */
+  /** `rowsDone / rowsTotal`. */
   readonly fraction: number;
 }
 

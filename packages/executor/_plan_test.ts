@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { shardSize, splitRows, windowRows } from "./_plan.ts";
+
+Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter", () => {
+  assert.deepEqual(splitRows(0, 7, 3), [
+    { start: 0, end: 3 },
+    { start: 3, end: 6 },
+    { start: 6, end: 7 },
+  ]);
+  assert.deepEqual(splitRows(5, 5, 3), [{ start: 5, end: 5 }]);
+});
+
+Deno.test("shardSize splits evenly across workers, finer with progress, or as requested", () => {
+  assert.equal(shardSize(37, 4, undefined, false), 10);
+  assert.equal(shardSize(37, 4, undefined, true), 3);
+  assert.equal(shardSize(2, 4, undefined, false), 1);
+  assert.equal(shardSize(37, 4, 5, false), 5);
+  assert.throws(() => shardSize(37, 4, 0, false), {
+    name: "RangeError",
+    message: "shardRows must be a positive integer, received 0",
+  });
+});
+
+Deno.test("windowRows keeps a window within the staging budget, at least one row", () => {
+  assert.equal(windowRows(100, 40, 400), 10);
+  assert.equal(windowRows(100, 40, 10), 1);
+  assert.equal(windowRows(5, 40, 4000), 5);
+  assert.equal(windowRows(5, 0, 10), 5);
+});
