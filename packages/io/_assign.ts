@@ -9,15 +9,12 @@ export interface PlannedWeight {
   readonly data: Float32Array;
   /** Shape stored in the file. */
   readonly shape: readonly number[];
-  /** Where the value comes from (`file:path`), for messages. */
+  /** Where the value comes from (`file: path`), for messages. */
   readonly source: string;
 }
 
-/**
- * Checks every planned weight against its variable's shape, then copies all of them. Nothing is
- * written unless every shape matches, so a bad file leaves the model untouched.
- */
-export function applyWeights(
+/** Throws a `RangeError` naming the source, layer and variable of the first shape mismatch. */
+export function checkWeights(
   plan: readonly PlannedWeight[],
   layerOf: (v: Variable) => string,
 ): void {
@@ -31,5 +28,16 @@ export function applyWeights(
       );
     }
   }
+}
+
+/**
+ * Checks every planned weight against its variable's shape, then copies all of them. Nothing is
+ * written unless every shape matches, so a bad file leaves the model untouched.
+ */
+export function applyWeights(
+  plan: readonly PlannedWeight[],
+  layerOf: (v: Variable) => string,
+): void {
+  checkWeights(plan, layerOf);
   for (const p of plan) p.variable.value.f32.set(p.data);
 }

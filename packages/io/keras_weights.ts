@@ -1,6 +1,6 @@
 import type { Variable } from "@kerno/layers";
 import { H5Dataset, type H5Group, H5Writer } from "./h5/mod.ts";
-import { applyWeights, type PlannedWeight } from "./_assign.ts";
+import { applyWeights, checkWeights, type PlannedWeight } from "./_assign.ts";
 import type { Model } from "./_model_api.ts";
 import { kerasWeightSlots } from "./weight_paths.ts";
 
@@ -46,6 +46,8 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
       });
     });
   }
+  const layerOf = (v: Variable) => owners.get(v) ?? v.owner.name;
+  checkWeights(plan, layerOf);
   const layersGroup = root.get("layers");
   if (layersGroup && !(layersGroup instanceof H5Dataset)) {
     for (const path of varsGroups(layersGroup, "layers")) {
@@ -56,7 +58,7 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
       }
     }
   }
-  applyWeights(plan, (v) => owners.get(v) ?? v.owner.name);
+  applyWeights(plan, layerOf);
 }
 
 /** Paths of `vars` groups that hold at least one dataset, below `group`. */
