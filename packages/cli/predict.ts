@@ -5,9 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { WorkerPool } from "@kerno/executor";
-import { writeNpy, writeNpz } from "@kerno/io";
+import { writeFileAtomic, writeNpy, writeNpz } from "@kerno/io";
 import type { Tensor } from "@kerno/tensor";
-import { writeFileAtomic } from "./atomic_write.ts";
 import { type CommandIO, positiveInt, readInput } from "./_io.ts";
 import { openModel, specNames } from "./_load.ts";
 import { formatRate, ProgressReporter } from "./progress.ts";
