@@ -1,0 +1,96 @@
+/**
+ * Builds the model of one reference case, with its weights, from one of several sources. This is
+ * the hook `@kerno/io` extends: today only `config` (the `model_config` and `weights` of
+ * `case.json`) is wired; `keras`, `h5`, `weights` and `file` throw a
+ * {@linkcode SourceUnavailableError} that says what they need.
+ *
+ * @module
+ */
+import { type Model, modelFromJSON } from "@kerno/model";
+import { resetLayerNames } from "@kerno/layers";
+import { loadModel, loadWeights } from "@kerno/io";
+import { type CaseJson, fixtureTensor } from "./case.ts";
+
+/**
+ * Where the model comes from:
+ * - `config`: `modelFromJSON(case.model_config)`, then `setWeights(case.weights)` (the default);
+ * - `keras`: `<case>/model.keras` (config and weights from the zip);
+ * - `h5`: `<case>/model.h5` (legacy full-model HDF5);
+ * - `weights`: `modelFromJSON(case.model_config)` + `<case>/model.weights.h5`;
+ * - `file`: whatever model file the folder holds, picked by the io loader.
+ */
+export type ModelSource = "config" | "keras" | "h5" | "weights" | "file";
+
+/** Every source, in the order the command line lists them. */
+export const MODEL_SOURCES: readonly ModelSource[] = ["config", "keras", "h5", "weights", "file"];
+
+/** Thrown for a source that cannot be used yet; the suite reports it once and stops. */
+export class SourceUnavailableError extends Error {
+  /** Names the source and what it needs. */
+  constructor(source: ModelSource) {
+    super(
+      `--source ${source} needs @kerno/io (the .keras/.h5 readers), which this suite does not ` +
+        `use yet; run with --source config (the default)`,
+    );
+    this.name = "SourceUnavailableError";
+  }
+}
+
+/** Checks a command-line source name. */
+export function parseSource(value: string): ModelSource {
+  if ((MODEL_SOURCES as readonly string[]).includes(value)) return value as ModelSource;
+  throw new RangeError(
+    `Unknown --source "${value}": expected one of ${MODEL_SOURCES.join(", ")}`,
+  );
+}
+
+/**
+ * The model of a case, weights loaded, ready to `predict`. Layer auto-naming is reset first, as
+ * each Keras case ran in a fresh session.
+ *
+ * @example
+ * ```ts ignore
+ * const c = await readCase("tests/fixtures/keras/lstm_default");
+ * const model = await loadCaseModel("tests/fixtures/keras/lstm_default", c, "config");
+ * ```
+ */
+export async function loadCaseModel(
+  caseDir: string,
+  caseJson: CaseJson,
+  source: ModelSource = "config",
+  notes: string[] = [],
+): Promise<Model> {
+  resetLayerNames();
+  // The suite checks Keras 3's numbers, so old files are read as Keras 3 reads them.
+  const options = { notes, keras2HardSigmoid: false };
+  switch (source) {
+    case "config": {
+      const model = modelFromJSON(caseJson.model_config, { notes });
+      model.setWeights(caseJson.weights.map(fixtureTensor));
+      return model;
+    }
+    case "keras":
+      return await loadModel(`${caseDir}/model.keras`, options);
+    case "h5":
+      return await loadModel(`${caseDir}/model.h5`, options);
+    case "weights": {
+      const model = modelFromJSON(caseJson.model_config, { notes });
+      await loadWeights(model, `${caseDir}/model.weights.h5`);
+      return model;
+    }
+    case "file":
+      return await loadModel(`${caseDir}/${caseModelFile(caseDir, caseJson)}`, options);
+  }
+}
+
+/** The model file of a case folder: `source.file` of a wild case, else the first model file. */
+function caseModelFile(caseDir: string, caseJson: CaseJson): string {
+  const named = (caseJson as { source?: { file?: unknown } }).source?.file;
+  if (typeof named === "string") return named;
+  const names = [...Deno.readDirSync(caseDir)].map((e) => e.name).sort();
+  const pick = ["model.keras", "model.h5"].find((n) => names.includes(n)) ??
+    names.find((n) => n.endsWith(".keras")) ??
+    names.find((n) => n.endsWith(".h5") && !n.endsWith(".weights.h5"));
+  if (!pick) throw new SourceUnavailableError("file");
+  return pick;
+}
