@@ -11,12 +11,14 @@ async function run(args: string[]) {
   return { code, out: out.join(""), err: err.join("") };
 }
 
-Deno.test("main prints the help with exit code 0, and with 2 when no command is given", async () => {
+Deno.test("main prints the help with exit code 0, or on stderr with 2 when no command is given", async () => {
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.out, /^kerno — run Keras recurrent models/);
   assert.match(help.out, /predict {3}Run a model on \.npy inputs/);
-  assert.equal((await run([])).code, 2);
+  const none = await run([]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /^kerno — run Keras/);
   const sub = await run(["predict", "--help"]);
   assert.equal(sub.code, 0);
   assert.match(sub.out, /^kerno predict — run a model on \.npy inputs/);

@@ -82,9 +82,13 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
   const [name, ...rest] = args;
   let command: string | null = null;
   try {
-    if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    if (name === undefined) {
+      io.stderr.write(MAIN_HELP + "\n");
+      return 2;
+    }
+    if (name === "-h" || name === "--help" || name === "help") {
       io.stdout.write(MAIN_HELP + "\n");
-      return name === undefined ? 2 : 0;
+      return 0;
     }
     if (name === "-V" || name === "--version") {
       io.stdout.write(`kerno ${VERSION}\n`);
