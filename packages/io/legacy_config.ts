@@ -30,7 +30,8 @@ function layerLabel(layer: Json): string {
  *   (`time_major: true` is refused);
  * - a GRU without `reset_after` (Keras < 2.1.5) gets `reset_after: false`, the formula it used;
  * - Functional `inbound_nodes` in the nested-list form become `{args, kwargs}`; the extra inputs
- *   Keras 2 recorded on a recurrent layer become its `initial_state`.
+ *   Keras 2 recorded on a recurrent layer become its `initial_state`; `input_layers` and
+ *   `output_layers` lists of one become that one entry, as Keras 3's `from_config` reads them.
  *
  * @example
  * ```ts
@@ -73,8 +74,17 @@ export function translateLegacyConfig(
     if (!isObject(config) || !Array.isArray(config.layers)) {
       throw new TypeError(`Functional config has no "layers" list`);
     }
+    const ends: Json = {};
+    for (const key of ["input_layers", "output_layers"]) {
+      const v = config[key];
+      if (Array.isArray(v) && v.length === 1 && Array.isArray(v[0])) {
+        ends[key] = v[0];
+        notes.push(`Functional ${key}: a list of one, read as a single tensor (as Keras 3 does)`);
+      }
+    }
     out.config = {
       ...config,
+      ...ends,
       layers: (config.layers as Json[]).map((l) => {
         const layer = translateLayer(l, notes, false);
         if (Array.isArray(layer.inbound_nodes)) {

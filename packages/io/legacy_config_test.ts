@@ -95,6 +95,9 @@ Deno.test("translateLegacyConfig rewrites Keras 2 inbound nodes; extra RNN input
     },
   }, notes);
   assert.equal(out.class_name, "Functional");
+  const config = out.config as Record<string, unknown>;
+  assert.deepEqual(config.input_layers, ["emb", 0, 0]);
+  assert.deepEqual(config.output_layers, ["cat", 0, 0]);
   const t = (name: string, node = 0) => ({
     class_name: "__keras_tensor__",
     config: { shape: null, dtype: "float32", keras_history: [name, node, 0] },
@@ -106,6 +109,8 @@ Deno.test("translateLegacyConfig rewrites Keras 2 inbound nodes; extra RNN input
   assert.deepEqual(layers[1].inbound_nodes, [{ args: [[t("a"), t("b", 1)]], kwargs: {} }]);
   assert.deepEqual(notes, [
     'model class "Model" (Keras <= 2.2) read as "Functional"',
+    "Functional input_layers: a list of one, read as a single tensor (as Keras 3 does)",
+    "Functional output_layers: a list of one, read as a single tensor (as Keras 3 does)",
     'LSTM "lstm_2": its extra inputs (lstm_1, lstm_1) are the initial_state, as Keras 2 recorded it',
   ]);
 });

@@ -115,14 +115,16 @@ Deno.test({
     const path = `${WILD_FIXTURES}/aind_gru_timedistributed/simple_rnn_model.h5`;
     const model = await loadModel(path, { notes });
     assert.equal(model.className, "Functional");
-    assert.deepEqual(notes.slice(0, 4), [
+    assert.deepEqual(notes.slice(0, 6), [
       'model class "Model" (Keras <= 2.2) read as "Functional"',
+      "Functional input_layers: a list of one, read as a single tensor (as Keras 3 does)",
+      "Functional output_layers: a list of one, read as a single tensor (as Keras 3 does)",
       'InputLayer "input_2": batch_input_shape read as batch_shape',
       'GRU "gru_2": dropped implementation: 0 (same math)',
       'GRU "gru_2": no reset_after key (Keras < 2.1.5 GRU); set reset_after=false, the formula it used',
     ]);
     assert.match(
-      notes[4],
+      notes[6],
       /hard_sigmoid read as Keras 2's clip\(0\.2x \+ 0\.5, 0, 1\) \(file written by Keras 2\.0\.4/,
     );
   },
