@@ -114,6 +114,7 @@ function runFused(
   const top = groups[groups.length - 1];
   const out = new Float32Array(batch * outSize);
   const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
+  const eager = seq !== null || mask !== null;
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     first.step(proj0, t * w0, T * w0, groups[0], mask, t, T);
@@ -122,9 +123,13 @@ function runFused(
       st.project(groups[k - 1][0], 0, batch, upperProj[k], 0);
       st.step(upperProj[k], 0, st.width, groups[k], mask, t, T);
     }
-    emitOutput(top[0], out, mask, t, T, batch, outSize, spec);
-    if (seq) storeStep(out, seq, s, T, batch, outSize);
+    if (eager) {
+      emitOutput(top[0], out, mask, t, T, batch, outSize, spec);
+      if (seq) storeStep(out, seq, s, T, batch, outSize);
+    }
   }
+  // Without a mask or a sequence to fill, only the last output matters: it is the top h.
+  if (!eager) emitOutput(top[0], out, null, 0, T, batch, outSize, spec);
   return { output: seq ?? out, states };
 }
 
