@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readH5 } from "./reader.ts";
+import { H5Writer } from "./writer.ts";
 import { exists, KERAS_FIXTURES, readCaseJson, WILD_FIXTURES } from "../_test_util.ts";
 
 const CASE = "bidi_custom_backward_layer";
@@ -100,3 +101,26 @@ function findAll(bytes: Uint8Array, sig: string): number[] {
   }
   return out;
 }
+
+Deno.test("H5Dataset.read refuses absurd declared sizes and data beyond the end of the file", () => {
+  const w = new H5Writer();
+  w.dataset("d", new Float32Array(6), [2, 3]);
+  const good = w.toBytes();
+  // The dataspace message: version 1, rank 2, then dims 2 and 3 as 8-byte integers.
+  const pattern = [1, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3];
+  const at = good.findIndex((_, i) => pattern.every((b, j) => good[i + j] === b));
+  assert.ok(at > 0);
+  const huge = good.slice();
+  new DataView(huge.buffer).setUint32(at + 12, 1 << 20, true); // dim 0 = 2^52
+  assert.throws(() => readH5(huge, "huge.h5").dataset("d").read(), {
+    name: "RangeError",
+    message:
+      /^huge\.h5: dataset "\/d" declares \d+ bytes of data, more than the 2147483648-byte limit/,
+  });
+  const long = good.slice();
+  new DataView(long.buffer).setUint32(at + 8, 100000, true); // dim 0 = 100000
+  assert.throws(() => readH5(long, "long.h5").dataset("d").read(), {
+    name: "RangeError",
+    message: /^long\.h5: truncated or corrupted HDF5 file: dataset "\/d" needs bytes/,
+  });
+});
