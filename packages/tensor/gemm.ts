@@ -33,14 +33,17 @@ function store(
     const tr = r * ts;
     if (!first) {
       for (let q = 0; q < nr; q++) c[ci + q] += alpha * t[tr + q];
-    } else if (beta === 0 && bias === undefined) {
-      for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q];
+    } else if (bias === undefined) {
+      if (beta === 0) {
+        for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q];
+      } else {
+        for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q] + beta * c[ci + q];
+      }
+    } else if (beta === 0) {
+      for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q] + bias[bi + q];
     } else {
       for (let q = 0; q < nr; q++) {
-        let v = alpha * t[tr + q];
-        if (beta !== 0) v += beta * c[ci + q];
-        if (bias !== undefined) v += bias[bi + q];
-        c[ci + q] = v;
+        c[ci + q] = alpha * t[tr + q] + beta * c[ci + q] + bias[bi + q];
       }
     }
   }
