@@ -1,7 +1,7 @@
 import { Node, SymbolicTensor } from "@kerno/layers";
 import { buildMap } from "./graph.ts";
 import { InputLayer } from "./input_layer.ts";
-import { positionalNodes } from "./node_form.ts";
+import { positionalNodes, singleStateNodes } from "./node_form.ts";
 
 /** The inputs and outputs a model is built on, after intermediate inputs were replaced. */
 export interface ConnectedEnds {
@@ -113,6 +113,7 @@ export function connectEnds(
       mask: call.mask ? get(call.mask) : call.mask,
     });
     if (positionalNodes.has(node)) positionalNodes.add(clone);
+    if (singleStateNodes.has(node)) singleStateNodes.add(clone);
     clone.outputs = node.outputs.map((t) =>
       new SymbolicTensor(t.shape, t.dtype, clone, t.index, t.hasMask)
     );

@@ -5,7 +5,7 @@ import {
   type SymbolicTensor,
 } from "@kerno/layers";
 import type { GraphMap } from "./graph.ts";
-import { positionalNodes } from "./node_form.ts";
+import { positionalNodes, singleStateNodes } from "./node_form.ts";
 import { mapStructure } from "./structure.ts";
 
 /** The index of `node` among its layer's calls that belong to the model. */
@@ -48,7 +48,11 @@ export function serializeNode(
   const args: unknown[] = call.inputsAsList && !positionalNodes.has(node) ? [tensors] : tensors;
   args.push(...call.extraArgs);
   const kwargs: Record<string, unknown> = {};
-  if (call.initialState) kwargs.initial_state = call.initialState.map(ser);
+  if (call.initialState) {
+    kwargs.initial_state = singleStateNodes.has(node) && call.initialState.length === 1
+      ? ser(call.initialState[0])
+      : call.initialState.map(ser);
+  }
   for (const [k, v] of Object.entries(call.kwargs)) kwargs[k] = v;
   if (call.mask !== undefined) kwargs.mask = call.mask === null ? null : ser(call.mask);
   return { args, kwargs };

@@ -5,7 +5,7 @@ import {
   type Nested,
   SymbolicTensor,
 } from "@kerno/layers";
-import { positionalNodes } from "./node_form.ts";
+import { positionalNodes, singleStateNodes } from "./node_form.ts";
 
 /** Keras's Functional config, as read from JSON. */
 export interface FunctionalConfig {
@@ -37,6 +37,12 @@ export interface FunctionalEnds {
 
 /** Keras classes whose Keras 2 configs list `initial_state` tensors as extra node inputs. */
 const RECURRENT = new Set(["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional"]);
+
+/** A recurrent layer: one of Keras's, or any layer with a boolean `stateful` flag. */
+function isRecurrent(layer: Layer): boolean {
+  return RECURRENT.has(layer.className) ||
+    typeof (layer as Layer & { stateful?: unknown }).stateful === "boolean";
+}
 
 const NOT_READY: unique symbol = Symbol("not ready");
 
@@ -91,6 +97,9 @@ class Rebuilder {
       if (value.class_name === "__tuple__" && isRecord(value.config)) {
         return this.revive(value.config.value, where);
       }
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, this.revive(v, where)]),
+      );
     }
     return value;
   }
@@ -106,6 +115,7 @@ interface ParsedCall {
   positional: boolean;
   extraArgs: unknown[];
   initialState?: SymbolicTensor[];
+  singleState?: boolean;
   mask?: SymbolicTensor | null;
   training?: boolean;
 }
@@ -124,6 +134,7 @@ function readKwargs(
         throw new TypeError(`${where}: initial_state must be tensors, received ${short(value)}`);
       }
       call.initialState = list as SymbolicTensor[];
+      call.singleState = !Array.isArray(value);
     } else if (key === "mask") {
       if (value === null || value instanceof SymbolicTensor) call.mask = value;
       else if (Array.isArray(value) && value.every((m) => m === null)) {
@@ -224,7 +235,7 @@ function parseLegacyNode(
     positional: false,
     extraArgs: [],
   };
-  if (RECURRENT.has(layer.className) && inputs.length > 1) {
+  if (isRecurrent(layer) && inputs.length > 1) {
     call.inputs = [inputs[0]];
     call.asList = false;
     call.initialState = inputs.slice(1);
@@ -253,7 +264,9 @@ function processNode(layer: Layer, data: unknown, r: Rebuilder, where: string): 
     ...(call.training !== undefined ? { training: call.training } : {}),
     extraArgs: call.extraArgs,
   });
-  if (call.positional) positionalNodes.add(layer.inboundNodes[layer.inboundNodes.length - 1]);
+  const node = layer.inboundNodes[layer.inboundNodes.length - 1];
+  if (call.positional) positionalNodes.add(node);
+  if (call.singleState) singleStateNodes.add(node);
   return true;
 }
 

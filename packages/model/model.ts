@@ -58,6 +58,12 @@ export interface SummaryPlan {
   readonly graph: GraphMap | null;
 }
 
+/** True for Keras operations (`keras.src.ops.*`, e.g. `NotEqual`), which are not Keras Layers. */
+export function isOperation(layer: Layer): boolean {
+  const module = (layer.constructor as { module?: string }).module ?? "";
+  return module.startsWith("keras.src.ops");
+}
+
 function describe(value: unknown): string {
   if (value instanceof Tensor) return `${value} (a concrete Tensor)`;
   if (value === null || value === undefined) return String(value);
@@ -168,8 +174,17 @@ export class Model extends Layer {
     return [...this.#outputs];
   }
 
-  /** The layers in Keras's order: topological, InputLayers included for a Functional model. */
+  /**
+   * The layers in Keras's order: topological, InputLayers included for a Functional model. The
+   * operation nodes Keras 3 writes for masks (`NotEqual`, `Any`) are left out, as Keras leaves
+   * out its non-Layer operations; {@linkcode Model.operations} has them all.
+   */
   get layers(): Layer[] {
+    return this.operations.filter((l) => !isOperation(l));
+  }
+
+  /** Every layer and operation of the graph, in Keras's order (Keras's `model.operations`). */
+  get operations(): Layer[] {
     return this.#graph ? [...this.#graph.layers] : [];
   }
 
@@ -426,8 +441,10 @@ export class Model extends Layer {
   /** Resets the state of every stateful layer (those with a `resetStates()` method). */
   resetStates(): void {
     for (const layer of this.layers) {
-      const candidate = layer as Layer & { resetStates?: () => void };
-      if (typeof candidate.resetStates === "function") candidate.resetStates();
+      const candidate = layer as Layer & { resetStates?: () => void; stateful?: boolean };
+      if (typeof candidate.resetStates === "function" && candidate.stateful !== false) {
+        candidate.resetStates();
+      }
     }
   }
 
@@ -435,7 +452,7 @@ export class Model extends Layer {
   protected summaryPlan(): SummaryPlan {
     const graph = this.#graph;
     return {
-      layers: this.layers,
+      layers: this.operations,
       sequentialLike: graph ? isSequentialLike(graph) : true,
       graph,
     };
