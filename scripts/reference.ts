@@ -8,6 +8,11 @@
  * `FAIL <case> <reason>`), then `N passed, N failed`, and exits with 1 on any failure (2 on a
  * usage error or an unavailable source).
  *
+ * `--source` picks where each case's model comes from: `config` (default: `model_config` and
+ * `weights` of `case.json`), `keras` (`model.keras`), `h5` (legacy `model.h5`), `weights`
+ * (`model_config` + `model.weights.h5`) or `file` (the folder's model file); the last four are
+ * read by `@kerno/io`. `--filter REGEX` keeps the entries whose name matches.
+ *
  * @module
  */
 import {

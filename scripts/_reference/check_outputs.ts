@@ -17,6 +17,11 @@ export interface OutputCheck {
   maxAbsDiff: number;
 }
 
+/** A float32 value with 8 significant digits (enough to tell float32s apart). */
+function short(x: number): number {
+  return Number(x.toPrecision(8));
+}
+
 function describe(value: unknown): string {
   if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(", ")}]`;
   if (Array.isArray(value)) return `a list of ${value.length}`;
@@ -38,7 +43,9 @@ export function checkTensor(got: Tensor, want: FixtureArray, label: string): Out
   return {
     problems: [
       `${label}: ${c.failures} of ${want.data.length} values out of tolerance, max |diff| ` +
-      `${formatDiff(c.maxAbsDiff)}; first at [${at}]: got ${got.data[i]}, want ${want.data[i]}`,
+      `${formatDiff(c.maxAbsDiff)}; first at [${at}]: got ${short(got.data[i])}, want ${
+        short(want.data[i])
+      }`,
     ],
     maxAbsDiff: c.maxAbsDiff,
   };

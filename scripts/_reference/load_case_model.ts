@@ -1,8 +1,9 @@
 /**
- * Builds the model of one reference case, with its weights, from one of several sources. This is
- * the hook `@kerno/io` extends: today only `config` (the `model_config` and `weights` of
- * `case.json`) is wired; `keras`, `h5`, `weights` and `file` throw a
- * {@linkcode SourceUnavailableError} that says what they need.
+ * Builds the model of one reference case, with its weights, from one of several sources: the
+ * `model_config` and `weights` of `case.json` (the default), or the case's own Keras files read
+ * by `@kerno/io` (`model.keras`, `model.h5`, `model.weights.h5`). A source that a case folder
+ * cannot serve throws a {@linkcode SourceUnavailableError}, which stops the suite with a clear
+ * message instead of failing every case.
  *
  * @module
  */
@@ -24,14 +25,11 @@ export type ModelSource = "config" | "keras" | "h5" | "weights" | "file";
 /** Every source, in the order the command line lists them. */
 export const MODEL_SOURCES: readonly ModelSource[] = ["config", "keras", "h5", "weights", "file"];
 
-/** Thrown for a source that cannot be used yet; the suite reports it once and stops. */
+/** Thrown for a source that cannot be used; the suite reports it once and stops. */
 export class SourceUnavailableError extends Error {
-  /** Names the source and what it needs. */
-  constructor(source: ModelSource) {
-    super(
-      `--source ${source} needs @kerno/io (the .keras/.h5 readers), which this suite does not ` +
-        `use yet; run with --source config (the default)`,
-    );
+  /** Names the source and why it cannot be used. */
+  constructor(source: ModelSource, reason: string) {
+    super(`--source ${source}: ${reason}; run with --source config (the default)`);
     this.name = "SourceUnavailableError";
   }
 }
@@ -91,6 +89,8 @@ function caseModelFile(caseDir: string, caseJson: CaseJson): string {
   const pick = ["model.keras", "model.h5"].find((n) => names.includes(n)) ??
     names.find((n) => n.endsWith(".keras")) ??
     names.find((n) => n.endsWith(".h5") && !n.endsWith(".weights.h5"));
-  if (!pick) throw new SourceUnavailableError("file");
+  if (!pick) {
+    throw new SourceUnavailableError("file", `no .keras or .h5 model file in ${caseDir}`);
+  }
   return pick;
 }
