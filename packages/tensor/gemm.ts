@@ -142,7 +142,7 @@ export function gemm(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         const mFull = mc - (mc % 4);
-        packA(apack, a, aOffset, ars, acs, ic + 0, mc, pc, kc);
+        packA(apack, a, aOffset, ars, acs, ic, mc, pc, kc);
         // Full 4-row tiles.
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = Math.min(4, nc - jr);
@@ -151,22 +151,10 @@ export function gemm(
           const bi = direct ? bDirect + jr : (jr - nDirect) * kc;
           const bs = direct ? ldb : 4;
           const ci = cOffset + ic * ldc + jc + jr;
+          const bo = biasOffset + jc + jr;
           for (let ir = 0; ir < mFull; ir += 4) {
             kernel4x4(kc, apack, ir * kc, bp, bi, bs, t);
-            store(
-              t,
-              4,
-              4,
-              nr,
-              c,
-              ci + ir * ldc,
-              ldc,
-              first,
-              alpha,
-              beta,
-              bias,
-              biasOffset + jc + jr,
-            );
+            store(t, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
           }
         }
         // Leftover rows, one at a time, 8 columns at a time.
