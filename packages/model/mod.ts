@@ -17,6 +17,7 @@
  */
 export * from "./input_layer.ts";
 export * from "./model.ts";
+export type { PredictInput } from "./inputs.ts";
 export * from "./sequential.ts";
 export * from "./from_config.ts";
 export * from "./structure.ts";

@@ -1,4 +1,4 @@
-import { type DType, type NestedArray, Tensor, tensor } from "@kerno/tensor";
+import { type DType, Tensor } from "@kerno/tensor";
 import {
   type CallContext,
   Layer,
@@ -11,7 +11,14 @@ import {
   shapeToString,
   SymbolicTensor,
 } from "@kerno/layers";
-import { castTensor, concatRows, sliceRows } from "./batching.ts";
+import { concatRows, sliceRows } from "./batching.ts";
+import {
+  checkInputShapes,
+  describeValue,
+  type PredictInput,
+  standardizeInputs,
+  toInputTensors,
+} from "./inputs.ts";
 import { connectEnds } from "./connect.ts";
 import { functionalConfig } from "./functional_config.ts";
 import { type GraphMap, mapGraph } from "./graph.ts";
@@ -45,9 +52,6 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-/** What {@linkcode Model.predict} accepts: one tensor, nested number arrays, or one per input. */
-export type PredictInput = Tensor | NestedArray | readonly (Tensor | NestedArray)[];
-
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
 export interface SummaryPlan {
   /** The layers to list, in order. */
@@ -64,15 +68,6 @@ export function isOperation(layer: Layer): boolean {
   return module.startsWith("keras.src.ops");
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Tensor) return `${value} (a concrete Tensor)`;
-  if (value === null || value === undefined) return String(value);
-  const type = typeof value === "object"
-    ? (value as object).constructor?.name ?? "object"
-    : typeof value;
-  return `${JSON.stringify(value)?.slice(0, 60) ?? String(value)} of type ${type}`;
-}
-
 function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTensor[] {
   if (list.length === 0) {
     throw new TypeError(`The \`${what}\` argument of a Model cannot be empty`);
@@ -81,7 +76,7 @@ function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTen
   if (bad !== undefined || list.some((v) => v === undefined)) {
     throw new TypeError(
       `All \`${what}\` values must be KerasTensors (symbolic tensors from Input() or a layer ` +
-        `call). Received ${list.length} value(s) including invalid value ${describe(bad)}`,
+        `call). Received ${list.length} value(s) including invalid value ${describeValue(bad)}`,
     );
   }
   return list as SymbolicTensor[];
@@ -243,7 +238,7 @@ export class Model extends Layer {
 
   /** Output shapes for inputs of these shapes (the model's own, with the given batch size). */
   computeOutputShape(inputShapes: readonly Shape[], _context?: ShapeContext): Shape[] {
-    this.#checkShapes(inputShapes.map((s) => s));
+    checkInputShapes(this.name, this.#inputs, inputShapes);
     const batch = inputShapes[0]?.[0] ?? null;
     return this.#outputs.map((t) => [batch, ...t.shape.slice(1)]);
   }
@@ -277,88 +272,6 @@ export class Model extends Layer {
     }
   }
 
-  #checkShapes(shapes: readonly Shape[]): void {
-    if (shapes.length !== this.#inputs.length) {
-      throw new TypeError(
-        `Model "${this.name}" expects ${this.#inputs.length} input(s), but received ${shapes.length}`,
-      );
-    }
-    shapes.forEach((shape, i) => {
-      const want = this.#inputs[i].shape;
-      const ok = shape.length === want.length &&
-        want.every((d, j) => j === 0 || d === null || shape[j] === null || d === shape[j]);
-      if (!ok) {
-        throw new TypeError(
-          `Input ${i} of model "${this.name}" is incompatible: expected shape ${
-            shapeToString(want)
-          }, found ${shapeToString(shape)}`,
-        );
-      }
-    });
-  }
-
-  #standardize(x: readonly Tensor[]): Tensor[] {
-    if (x.length !== this.#inputs.length) {
-      throw new TypeError(
-        `Model "${this.name}" expects ${this.#inputs.length} input(s), but received ${x.length}`,
-      );
-    }
-    const out = x.map((t, i) => {
-      if (!(t instanceof Tensor)) {
-        throw new TypeError(
-          `Input ${i} of model "${this.name}" must be a Tensor, received ${describe(t)}`,
-        );
-      }
-      const want = this.#inputs[i].shape;
-      let v = t;
-      if (v.rank === want.length - 1 && want.at(-1) === 1) v = v.reshape([...v.shape, 1]);
-      else if (v.rank === want.length + 1 && v.shape.at(-1) === 1) {
-        v = v.reshape(v.shape.slice(0, -1));
-      }
-      const ok = v.rank === want.length &&
-        want.every((d, j) => j === 0 || d === null || d === v.shape[j]);
-      if (!ok || v.rank === 0) {
-        throw new TypeError(
-          `Input ${i} of model "${this.name}" is incompatible: expected shape ${
-            shapeToString(want)
-          }, found ${shapeToString(t.shape)}`,
-        );
-      }
-      return castTensor(v, this.#inputs[i].dtype);
-    });
-    const rows = out[0].shape[0];
-    out.forEach((t, i) => {
-      if (t.shape[0] !== rows) {
-        throw new TypeError(
-          `All inputs of model "${this.name}" must have the same number of rows: input 0 has ${rows}, input ${i} has ${
-            t.shape[0]
-          }`,
-        );
-      }
-    });
-    return out;
-  }
-
-  #toTensors(x: PredictInput): Tensor[] {
-    if (x instanceof Tensor) return [x];
-    const n = Math.max(1, this.#inputs.length);
-    const dtype = (i: number): DType => this.#inputs[i]?.dtype ?? "float32";
-    const convert = (v: Tensor | NestedArray, i: number): Tensor =>
-      v instanceof Tensor ? v : tensor(v, undefined, dtype(i));
-    if (!Array.isArray(x)) return [convert(x as NestedArray, 0)];
-    const list = x as readonly (Tensor | NestedArray)[];
-    if (n === 1) {
-      if (list.length > 0 && list.every((v) => v instanceof Tensor)) return [...list] as Tensor[];
-      return [convert(list as NestedArray, 0)];
-    }
-    if (list.length !== n) {
-      throw new TypeError(
-        `Model "${this.name}" expects ${n} inputs, but received a list of ${list.length}`,
-      );
-    }
-    return list.map(convert);
-  }
-
   /**
    * Runs the model on concrete inputs (one tensor or nested arrays, or a list with one per input)
    * and returns the outputs in the structure the model was built with. Inputs are checked first
@@ -371,13 +284,16 @@ export class Model extends Layer {
    * ```
    */
   predict(x: PredictInput, options: PredictOptions = {}): Nested<Tensor> {
-    return nestOutputs(this.predictFlat(this.#toTensors(x), options), this.#outputStructure);
+    return nestOutputs(
+      this.predictFlat(toInputTensors(this.name, this.#inputs, x), options),
+      this.#outputStructure,
+    );
   }
 
   /** {@linkcode Model.predict} on a flat list of input tensors, returning flat outputs. */
   predictFlat(x: readonly Tensor[], options: PredictOptions = {}): Tensor[] {
     this.prepareFor(x);
-    const xs = this.#standardize(x);
+    const xs = standardizeInputs(this.name, this.#inputs, x);
     const rows = xs[0].shape[0];
     if (rows === 0) {
       throw new RangeError(`Model "${this.name}": predict() received inputs with 0 rows`);
@@ -417,7 +333,7 @@ export class Model extends Layer {
       if (!(got instanceof Tensor)) {
         throw new TypeError(
           `Model "${this.name}": weight ${i} (${w.path}) must be a Tensor, received ${
-            describe(got)
+            describeValue(got)
           }`,
         );
       }

@@ -23,6 +23,19 @@ export function runGraph(
 ): GraphRun {
   const value = new Map<SymbolicTensor, Tensor>();
   const mask = new Map<SymbolicTensor, Tensor | null>();
+  // Uses left of each tensor, so intermediate results can be dropped once read for the last time.
+  const uses = new Map<SymbolicTensor, number>();
+  const use = (t: SymbolicTensor) => uses.set(t, (uses.get(t) ?? 0) + 1);
+  for (const node of nodes) if (!node.isInput) node.parents.forEach(use);
+  outputs.forEach(use);
+  const release = (t: SymbolicTensor) => {
+    const left = (uses.get(t) ?? 0) - 1;
+    uses.set(t, left);
+    if (left <= 0) {
+      value.delete(t);
+      mask.delete(t);
+    }
+  };
   inputs.forEach((t, i) => {
     value.set(t, values[i]);
     mask.set(t, inputMasks[i] ?? null);
@@ -63,9 +76,11 @@ export function runGraph(
     }
     const outMasks = node.layer.computeMask(ins, masks);
     node.outputs.forEach((t, i) => {
+      if (!uses.get(t)) return;
       value.set(t, outs[i]);
       mask.set(t, outMasks[i] ?? null);
     });
+    node.parents.forEach(release);
   }
   return { outputs: outputs.map(get), masks: outputs.map((t) => mask.get(t) ?? null) };
 }

@@ -1,0 +1,113 @@
+import { type DType, type NestedArray, Tensor, tensor } from "@kerno/tensor";
+import { type Shape, shapeToString, type SymbolicTensor } from "@kerno/layers";
+import { castTensor } from "./batching.ts";
+
+/** What {@linkcode Model.predict} accepts: one tensor, nested number arrays, or one per input. */
+export type PredictInput = Tensor | NestedArray | readonly (Tensor | NestedArray)[];
+
+/** A short description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value instanceof Tensor) return `${value} (a concrete Tensor)`;
+  if (value === null || value === undefined) return String(value);
+  const type = typeof value === "object"
+    ? (value as object).constructor?.name ?? "object"
+    : typeof value;
+  return `${JSON.stringify(value)?.slice(0, 60) ?? String(value)} of type ${type}`;
+}
+
+function incompatible(model: string, i: number, want: Shape, got: Shape): TypeError {
+  return new TypeError(
+    `Input ${i} of model "${model}" is incompatible: expected shape ${shapeToString(want)}, found ${
+      shapeToString(got)
+    }`,
+  );
+}
+
+function checkCount(model: string, inputs: readonly SymbolicTensor[], n: number): void {
+  if (n !== inputs.length) {
+    throw new TypeError(
+      `Model "${model}" expects ${inputs.length} input(s), but received ${n}`,
+    );
+  }
+}
+
+/** Checks shapes against the model inputs' known dimensions (the batch dimension is free). */
+export function checkInputShapes(
+  model: string,
+  inputs: readonly SymbolicTensor[],
+  shapes: readonly Shape[],
+): void {
+  checkCount(model, inputs, shapes.length);
+  shapes.forEach((shape, i) => {
+    const want = inputs[i].shape;
+    const ok = shape.length === want.length &&
+      want.every((d, j) => j === 0 || d === null || shape[j] === null || d === shape[j]);
+    if (!ok) throw incompatible(model, i, want, shape);
+  });
+}
+
+/**
+ * Checks concrete inputs before anything runs (count, rank, known dimensions, equal row counts)
+ * and converts each to its input's dtype. As in Keras, a missing or extra trailing axis of size 1
+ * is added or dropped.
+ */
+export function standardizeInputs(
+  model: string,
+  inputs: readonly SymbolicTensor[],
+  x: readonly Tensor[],
+): Tensor[] {
+  checkCount(model, inputs, x.length);
+  const out = x.map((t, i) => {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(
+        `Input ${i} of model "${model}" must be a Tensor, received ${describeValue(t)}`,
+      );
+    }
+    const want = inputs[i].shape;
+    let v = t;
+    if (v.rank === want.length - 1 && want.at(-1) === 1) v = v.reshape([...v.shape, 1]);
+    else if (v.rank === want.length + 1 && v.shape.at(-1) === 1) {
+      v = v.reshape(v.shape.slice(0, -1));
+    }
+    const ok = v.rank > 0 && v.rank === want.length &&
+      want.every((d, j) => j === 0 || d === null || d === v.shape[j]);
+    if (!ok) throw incompatible(model, i, want, t.shape);
+    return castTensor(v, inputs[i].dtype);
+  });
+  const rows = out[0].shape[0];
+  out.forEach((t, i) => {
+    if (t.shape[0] !== rows) {
+      throw new TypeError(
+        `All inputs of model "${model}" must have the same number of rows: input 0 has ${rows}, input ${i} has ${
+          t.shape[0]
+        }`,
+      );
+    }
+  });
+  return out;
+}
+
+/** Turns what `predict` received into one tensor per model input (nested arrays get the input's dtype). */
+export function toInputTensors(
+  model: string,
+  inputs: readonly SymbolicTensor[],
+  x: PredictInput,
+): Tensor[] {
+  if (x instanceof Tensor) return [x];
+  const n = Math.max(1, inputs.length);
+  const dtype = (i: number): DType => inputs[i]?.dtype ?? "float32";
+  const convert = (v: Tensor | NestedArray, i: number): Tensor =>
+    v instanceof Tensor ? v : tensor(v, undefined, dtype(i));
+  if (!Array.isArray(x)) return [convert(x as NestedArray, 0)];
+  const list = x as readonly (Tensor | NestedArray)[];
+  if (n === 1) {
+    if (list.length > 0 && list.every((v) => v instanceof Tensor)) return [...list] as Tensor[];
+    return [convert(list as NestedArray, 0)];
+  }
+  if (list.length !== n) {
+    throw new TypeError(
+      `Model "${model}" expects ${n} inputs, but received a list of ${list.length}`,
+    );
+  }
+  return list.map(convert);
+}
