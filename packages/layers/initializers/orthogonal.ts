@@ -48,32 +48,39 @@ export class Orthogonal extends RandomInitializer {
     const m = Math.max(numRows, numCols);
     const n = Math.min(numRows, numCols);
     const rng = this.rng();
-    // a is m×n row-major; columns are orthonormalized in place.
-    const a = new Float64Array(m * n);
-    for (let i = 0; i < a.length; i++) a[i] = rng.normal(0, 1);
+    // q holds the m×n matrix column by column (q[j*m + i] is row i of column j), so every dot
+    // product and update below runs over contiguous memory. It is filled in row-major draw order.
+    const q = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) q[j * m + i] = rng.normal(0, 1);
+    }
     for (let j = 0; j < n; j++) {
+      const cj = j * m;
       for (let pass = 0; pass < 2; pass++) {
         for (let k = 0; k < j; k++) {
+          const ck = k * m;
           let dot = 0;
-          for (let i = 0; i < m; i++) dot += a[i * n + k] * a[i * n + j];
-          for (let i = 0; i < m; i++) a[i * n + j] -= dot * a[i * n + k];
+          for (let i = 0; i < m; i++) dot += q[ck + i] * q[cj + i];
+          for (let i = 0; i < m; i++) q[cj + i] -= dot * q[ck + i];
         }
       }
       let norm = 0;
-      for (let i = 0; i < m; i++) norm += a[i * n + j] * a[i * n + j];
+      for (let i = 0; i < m; i++) norm += q[cj + i] * q[cj + i];
       norm = Math.sqrt(norm);
       if (norm === 0) {
         throw new RangeError("Orthogonal initializer: the random matrix is rank-deficient");
       }
-      for (let i = 0; i < m; i++) a[i * n + j] /= norm;
+      for (let i = 0; i < m; i++) q[cj + i] /= norm;
     }
     const out = new Float32Array(numRows * numCols);
     if (numRows >= numCols) {
-      for (let i = 0; i < out.length; i++) out[i] = this.gain * a[i];
-    } else {
-      // Transpose: out[r][c] = q[c][r], q being numCols×numRows.
       for (let r = 0; r < numRows; r++) {
-        for (let c = 0; c < numCols; c++) out[r * numCols + c] = this.gain * a[c * n + r];
+        for (let c = 0; c < numCols; c++) out[r * numCols + c] = this.gain * q[c * m + r];
+      }
+    } else {
+      // Transposed: out[r][c] = q[c][r], q being numCols×numRows.
+      for (let r = 0; r < numRows; r++) {
+        for (let c = 0; c < numCols; c++) out[r * numCols + c] = this.gain * q[r * m + c];
       }
     }
     return out;
