@@ -13,6 +13,7 @@ import {
   loadCase,
   toTensor,
 } from "./_fixtures_test_util.ts";
+import { modelFromJSON } from "./from_config.ts";
 import type { Model } from "./model.ts";
 
 const CASES = [
@@ -68,3 +69,16 @@ for (const name of CASES) {
     void (nested as Tensor | Tensor[]);
   });
 }
+
+Deno.test("modelFromJSON keras2HardSigmoid reaches the recurrent layers", () => {
+  resetLayerNames();
+  const c = loadCase("lstm_hard_sigmoid");
+  const keras3 = buildCaseModel(c);
+  if (typeof keras3 === "string") return;
+  const keras2 = modelFromJSON(c.model_config, { keras2HardSigmoid: true });
+  keras2.setWeights(c.weights.map(toTensor));
+  const x = c.inputs.map(toTensor);
+  assert.ok(compareArrays(keras3.predictFlat(x)[0], c.outputs[0]).ok, "Keras 3 reading by default");
+  const moved = compareArrays(keras2.predictFlat(x)[0], c.outputs[0]);
+  assert.ok(!moved.ok && moved.maxAbsDiff > 1e-3, `Keras 2 reading differs (${moved.maxAbsDiff})`);
+});
