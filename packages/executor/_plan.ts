@@ -22,15 +22,19 @@ export function splitRows(start: number, end: number, size: number): RowRange[] 
   return out;
 }
 
+/** Shards per worker by default: enough for a fast worker to take over a slow one's share. */
+export const SHARDS_PER_WORKER = 4;
+
 /**
- * Rows per shard: `requested` when given, else an even split across `workers`, cut about four
- * times finer when progress is reported.
+ * Rows per shard: `requested` when given, else about {@linkcode SHARDS_PER_WORKER} shards per
+ * worker (workers take the next shard as they finish, which evens out a busy core), rounded up
+ * to whole `batch`es once a shard is bigger than one.
  */
 export function shardSize(
   rows: number,
   workers: number,
   requested: number | undefined,
-  withProgress: boolean,
+  batch = 32,
 ): number {
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 1) {
@@ -38,8 +42,8 @@ export function shardSize(
     }
     return requested;
   }
-  const pieces = workers * (withProgress ? 4 : 1);
-  return Math.max(1, Math.ceil(rows / pieces));
+  const size = Math.max(1, Math.ceil(rows / (workers * SHARDS_PER_WORKER)));
+  return size > batch ? Math.ceil(size / batch) * batch : size;
 }
 
 /** Rows per staging window so that `bytesPerRow` × rows stays within `maxBytes` (at least 1). */

@@ -10,12 +10,14 @@ Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter"
   assert.deepEqual(splitRows(5, 5, 3), [{ start: 5, end: 5 }]);
 });
 
-Deno.test("shardSize splits evenly across workers, finer with progress, or as requested", () => {
-  assert.equal(shardSize(37, 4, undefined, false), 10);
-  assert.equal(shardSize(37, 4, undefined, true), 3);
-  assert.equal(shardSize(2, 4, undefined, false), 1);
-  assert.equal(shardSize(37, 4, 5, false), 5);
-  assert.throws(() => shardSize(37, 4, 0, false), {
+Deno.test("shardSize cuts four shards per worker in whole batches, or as requested", () => {
+  assert.equal(shardSize(1024, 2, undefined), 128);
+  assert.equal(shardSize(1000, 2, undefined), 128);
+  assert.equal(shardSize(1000, 2, undefined, 100), 200);
+  assert.equal(shardSize(37, 4, undefined), 3);
+  assert.equal(shardSize(2, 4, undefined), 1);
+  assert.equal(shardSize(37, 4, 5), 5);
+  assert.throws(() => shardSize(37, 4, 0), {
     name: "RangeError",
     message: "shardRows must be a positive integer, received 0",
   });

@@ -229,7 +229,7 @@ export class WorkerPool implements AsyncDisposable {
     ) {
       throw new RangeError(`batchSize must be a positive integer, received ${options.batchSize}`);
     }
-    shardSize(rows, this.size, options.shardRows, false);
+    shardSize(rows, this.size, options.shardRows);
     signal?.throwIfAborted();
 
     const release = await this.#lock.acquire(signal);
@@ -378,7 +378,7 @@ export class WorkerPool implements AsyncDisposable {
       }
       const size = handle.stateful
         ? window.end - start
-        : shardSize(window.end - start, slots.length, options.shardRows, !!options.onProgress);
+        : shardSize(window.end - start, slots.length, options.shardRows, options.batchSize);
       const shards = splitRows(start, window.end, size);
       const outs = outputs;
       let next = 0;

@@ -159,7 +159,7 @@ Deno.test("WorkerPool.predict fails on a worker fault naming the shard, then rec
   };
   for (const [mode, cause] of Object.entries(causes)) {
     injectFault(pool, mode as FaultMode, 1);
-    await assert.rejects(pool.predictFlat(model, x), (e: Error) => {
+    await assert.rejects(pool.predictFlat(model, x, { shardRows: 3 }), (e: Error) => {
       assert.match(e.message, /^Shard of rows 3\.\.5 \(of 6\) failed on worker 1: /, mode);
       assert.match(e.message, cause, mode);
       return true;

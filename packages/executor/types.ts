@@ -91,8 +91,8 @@ export interface PredictOptions {
   /** Called after each finished shard. */
   onProgress?: (progress: PredictProgress) => void;
   /**
-   * Rows per shard (default: an even split across workers, or about a quarter of that when
-   * `onProgress` is given). Results are bit-identical for any value.
+   * Rows per shard, the unit of work a worker takes and of progress (default: about four shards
+   * per worker, in whole batches). Results are bit-identical for any value.
    */
   shardRows?: number;
 }
