@@ -2,7 +2,7 @@ import { type DType, Tensor } from "@kerno/tensor";
 import type { Initializer } from "./initializer.ts";
 import { toSnakeCase, uniqueLayerName } from "./naming.ts";
 import { type Shape, shapeToString } from "./shape.ts";
-import { Node, SymbolicTensor } from "./symbolic.ts";
+import { Node, type SymbolicMask, SymbolicTensor } from "./symbolic.ts";
 import { Variable } from "./variable.ts";
 
 /** Options every layer accepts (Keras's base `Layer` kwargs, in camelCase). */
@@ -142,8 +142,27 @@ export abstract class Layer {
   readonly batchInputShape: Shape | null;
   /** Rank expected of the inputs; checked at every call. */
   inputSpec: InputSpec | null = null;
+  /**
+   * Whether this layer's name is part of the variable paths of the layers it contains. True for a
+   * model built in code (`sequential/bidirectional/forward_lstm/lstm_cell/kernel`); a loader sets
+   * it to false on the containers Keras 3 builds without their own name scope when it loads a
+   * `.keras` archive (`forward_lstm/lstm_cell/kernel`).
+   */
+  scopesVariablePaths = true;
   /** Whether a mask on the input passes through to the output unchanged. */
   supportsMasking = false;
+  /**
+   * Whether Keras's `call` of this class takes a `mask` argument (RNN, Bidirectional,
+   * TimeDistributed). Such a call made with a single tensor records the input's mask explicitly in
+   * its graph node, as Keras 3 does.
+   */
+  readonly callTakesMask: boolean = false;
+  /**
+   * The default of the `training` argument of Keras's `call`: `false` (recorded as
+   * `training: false` in graph nodes, as Keras does for RNN and Dropout), `null` (an argument that
+   * Keras leaves out when unset), or `undefined` when `call` has no such argument.
+   */
+  readonly callTrainingDefault: boolean | null | undefined = undefined;
 
   /** Variables this layer created itself, in creation order. */
   protected readonly ownVariables: Variable[] = [];
@@ -192,6 +211,22 @@ export abstract class Layer {
   outputsHaveMask(inputsHaveMask: readonly boolean[]): boolean[] {
     const n = this.outputCount();
     return new Array(n).fill(this.supportsMasking && inputsHaveMask[0] === true);
+  }
+
+  /**
+   * The masks of the outputs of a symbolic call, given the mask of the first input (Keras's
+   * `compute_mask` on symbolic tensors). By default an output that `outputsHaveMask` marks gets
+   * the input's mask unchanged, or a run-time mask when the input has none. Layers that compute a
+   * mask (Masking, Embedding) return the symbolic tensor of an operation node instead.
+   */
+  symbolicOutputMasks(
+    _inputs: readonly SymbolicTensor[],
+    previousMask: SymbolicMask,
+    inputsHaveMask: readonly boolean[],
+  ): SymbolicMask[] {
+    return this.outputsHaveMask(inputsHaveMask).map((has) =>
+      has ? (previousMask ?? "runtime") : null
+    );
   }
 
   /** Output dtypes, given the input dtypes. Float32 by default. */
@@ -370,14 +405,17 @@ export abstract class Layer {
       initialState: initialState?.map((t) => t.shape) ?? null,
       extraArgs,
     });
+    // Keras fills in `mask` only for a call with a single tensor argument, but the output mask
+    // is computed from the first input's mask in every case.
+    const inputMasks = inputs.map((t) => maskOf(t));
     const masks: (Tensor | null)[] = options.mask !== undefined
       ? [options.mask, ...new Array(Math.max(0, inputs.length - 1)).fill(null)]
       : initialState === null
-      ? inputs.map((t) => maskOf(t))
+      ? inputMasks
       : inputs.map(() => null);
     const context: CallContext = { masks, initialState, training: false, extraArgs };
     const outputs = this.call(inputs, context);
-    const outMasks = this.computeMask(inputs, masks);
+    const outMasks = this.computeMask(inputs, options.mask !== undefined ? masks : inputMasks);
     outputs.forEach((t, i) => setMaskOf(t, outMasks[i] ?? null));
     return nestOutputs(outputs, this.outputStructure());
   }
@@ -397,25 +435,34 @@ export abstract class Layer {
     };
     this.ensureBuilt(shapes, context);
     const outShapes = this.computeOutputShape(shapes, context);
+    const single = inputs.length === 1 && initialState === null;
     const kwargs: Record<string, unknown> = {};
     if (options.training !== undefined) kwargs.training = options.training;
+    else if (single && this.callTrainingDefault === false) kwargs.training = false;
+    let mask: SymbolicTensor | null | undefined = options.mask;
+    if (mask === undefined && single && this.callTakesMask) {
+      const carried = inputs[0].mask;
+      mask = carried === "runtime" ? undefined : carried;
+    }
     const node = new Node(this, {
       inputs,
       inputsAsList: asList,
       initialState,
-      mask: options.mask,
+      mask,
       extraArgs,
       kwargs,
     });
-    const inputsHaveMask = options.mask !== undefined
-      ? [options.mask !== null]
-      : initialState === null
-      ? inputs.map((t) => t.hasMask)
-      : inputs.map(() => false);
-    const hasMask = this.outputsHaveMask(inputsHaveMask);
+    const previousMask: SymbolicMask = options.mask !== undefined
+      ? options.mask
+      : inputs[0]?.mask ?? null;
+    const outMasks = this.symbolicOutputMasks(
+      inputs,
+      previousMask,
+      options.mask !== undefined ? [options.mask !== null] : inputs.map((t) => t.hasMask),
+    );
     const dtypes = this.outputDtypes(inputs.map((t) => t.dtype));
     node.outputs = outShapes.map((s, i) =>
-      new SymbolicTensor(s, dtypes[i] ?? "float32", node, i, hasMask[i] ?? false)
+      new SymbolicTensor(s, dtypes[i] ?? "float32", node, i, outMasks[i] ?? null)
     );
     return nestOutputs(node.outputs, this.outputStructure());
   }

@@ -5,6 +5,13 @@ import type { Shape } from "./shape.ts";
 let tensorCounter = 0;
 
 /**
+ * The mask that travels with a symbolic tensor: the symbolic tensor that computes it (as Keras
+ * records a mask through `NotEqual`/`Any` operation nodes), `"runtime"` when a layer computes it
+ * only while running, or `null` for none.
+ */
+export type SymbolicMask = SymbolicTensor | "runtime" | null;
+
+/**
  * A placeholder for a value in a Functional graph (Keras's `KerasTensor`): its shape (batch
  * first, `null` where unknown), its dtype, and the node and output index that produce it.
  */
@@ -19,18 +26,32 @@ export class SymbolicTensor {
   readonly index: number;
   /** Unique display name, e.g. `keras_tensor_3`. */
   readonly name: string;
-  /** Whether a mask travels with this tensor (computed at run time by the producing layer). */
-  readonly hasMask: boolean;
+  /** The mask that travels with this tensor (Keras's `_keras_mask`). */
+  readonly mask: SymbolicMask;
 
-  /** Creates the `index`-th output of `node`. */
-  constructor(shape: Shape, dtype: DType, node: Node, index: number, hasMask = false) {
+  /**
+   * Creates the `index`-th output of `node`. `mask` is the tensor's mask; `true` stands for a mask
+   * computed only at run time.
+   */
+  constructor(
+    shape: Shape,
+    dtype: DType,
+    node: Node,
+    index: number,
+    mask: SymbolicMask | boolean = null,
+  ) {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.node = node;
     this.index = index;
-    this.hasMask = hasMask;
+    this.mask = mask === true ? "runtime" : mask === false ? null : mask;
     this.name = tensorCounter === 0 ? "keras_tensor" : `keras_tensor_${tensorCounter}`;
     tensorCounter++;
+  }
+
+  /** Whether a mask travels with this tensor. */
+  get hasMask(): boolean {
+    return this.mask !== null;
   }
 
   /** `[layerName, nodeIndex, tensorIndex]`, Keras's `keras_history`. */

@@ -23,11 +23,16 @@ export class Variable {
     this.trainable = trainable;
   }
 
-  /** Keras's variable path, e.g. `lstm/lstm_cell/kernel` (owner chain names joined by `/`). */
+  /**
+   * Keras's variable path, e.g. `lstm/lstm_cell/kernel`: the names of the owner and of the
+   * containers above it that scope their variables (see `Layer.scopesVariablePaths`).
+   */
   get path(): string {
-    const parts = [this.name];
-    for (let l: Layer | null = this.owner; l !== null; l = l.parent) parts.unshift(l.name);
-    return parts.join("/");
+    const parts = [this.name, this.owner.name];
+    for (let l = this.owner.parent; l !== null; l = l.parent) {
+      if (l.scopesVariablePaths) parts.push(l.name);
+    }
+    return parts.reverse().join("/");
   }
 
   /** Keras shape of the value. */

@@ -9,6 +9,7 @@ import {
   type Shape,
   type ShapeContext,
   shapeToString,
+  type SymbolicMask,
   SymbolicTensor,
 } from "@kerno/layers";
 import { concatRows, sliceRows } from "./batching.ts";
@@ -234,6 +235,11 @@ export class Model extends Layer {
   /** Whether each output carries a mask. */
   override outputsHaveMask(): boolean[] {
     return this.#outputs.map((t) => t.hasMask);
+  }
+
+  /** A nested model's output masks are computed by its own graph, at run time. */
+  override symbolicOutputMasks(): SymbolicMask[] {
+    return this.#outputs.map((t) => (t.hasMask ? "runtime" : null));
   }
 
   /** Output shapes for inputs of these shapes (the model's own, with the given batch size). */

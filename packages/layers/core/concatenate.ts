@@ -2,6 +2,7 @@ import { concat, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import type { CallContext, LayerOptions, ShapeContext } from "../layer.ts";
 import { type DeserializeOptions, registerLayer } from "../registry.ts";
+import type { SymbolicMask, SymbolicTensor } from "../symbolic.ts";
 import { type Shape, shapeToString } from "../shape.ts";
 import { broadcastIndex } from "./_broadcast.ts";
 import { asFloat32, NO_SHAPE_CONTEXT, normalizeAxis } from "./_util.ts";
@@ -125,6 +126,15 @@ export class Concatenate extends Merge {
   /** The output has a mask when any input has one. */
   override outputsHaveMask(inputsHaveMask: readonly boolean[]): boolean[] {
     return [inputsHaveMask.some((m) => m)];
+  }
+
+  /** A merged mask is computed while running (it combines several inputs' masks). */
+  override symbolicOutputMasks(
+    _inputs: readonly SymbolicTensor[],
+    _previousMask: SymbolicMask,
+    inputsHaveMask: readonly boolean[],
+  ): SymbolicMask[] {
+    return this.outputsHaveMask(inputsHaveMask).map((has) => (has ? "runtime" : null));
   }
 
   /** Keras 3 config: the base keys and `axis`. */

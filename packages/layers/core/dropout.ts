@@ -25,6 +25,9 @@ export interface DropoutOptions extends LayerOptions {
  * ```
  */
 export class Dropout extends Layer {
+  /** Keras's `call` takes `training` (default `false`). */
+  override readonly callTrainingDefault: boolean | null | undefined = false;
+
   /** Keras class name. */
   static override readonly className: string = "Dropout";
   /** Fraction of units dropped during training, in [0, 1]. */

@@ -1,5 +1,7 @@
 import { type DType, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
+import type { SymbolicMask, SymbolicTensor } from "../symbolic.ts";
+import { NotEqual } from "./not_equal.ts";
 import type { Initializer } from "../initializer.ts";
 import { getInitializer, type InitializerSpec, serializeInitializer } from "../initializers/get.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
@@ -134,6 +136,12 @@ export class Embedding extends Layer {
   /** The output carries a mask exactly when `maskZero`. */
   override outputsHaveMask(_inputsHaveMask: readonly boolean[]): boolean[] {
     return [this.maskZero];
+  }
+
+  /** In a graph the mask is `ids != 0`, a `NotEqual` operation node on the ids, as in Keras 3. */
+  override symbolicOutputMasks(inputs: readonly SymbolicTensor[]): SymbolicMask[] {
+    if (!this.maskZero) return [null];
+    return [new NotEqual().apply(inputs[0], { extraArgs: [0] }) as SymbolicTensor];
   }
 
   /** Keras 3 config, key for key. */

@@ -3,6 +3,9 @@ import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import { type DeserializeOptions, registerLayer } from "../registry.ts";
 import type { Shape } from "../shape.ts";
+import type { SymbolicMask, SymbolicTensor } from "../symbolic.ts";
+import { Any } from "./any.ts";
+import { NotEqual } from "./not_equal.ts";
 import { asFloat32 } from "./_util.ts";
 
 /** Options of {@linkcode Masking}. */
@@ -89,6 +92,17 @@ export class Masking extends Layer {
   /** The output always carries a mask. */
   override outputsHaveMask(_inputsHaveMask: readonly boolean[]): boolean[] {
     return [true];
+  }
+
+  /**
+   * In a graph the mask is `any(x != mask_value, axis=-1)`, built from `NotEqual` and `Any`
+   * operation nodes on the layer's input, as Keras 3 records it.
+   */
+  override symbolicOutputMasks(inputs: readonly SymbolicTensor[]): SymbolicMask[] {
+    const notEqual = new NotEqual().apply(inputs[0], { extraArgs: [this.maskValue] });
+    return [
+      new Any({ axis: -1, keepdims: false }).apply(notEqual as SymbolicTensor) as SymbolicTensor,
+    ];
   }
 
   /** Keras 3 config: the base keys and `mask_value`. */

@@ -2,6 +2,7 @@ import { Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import { type DeserializeOptions, registerLayer } from "../registry.ts";
+import type { SymbolicMask, SymbolicTensor } from "../symbolic.ts";
 import { type Shape, shapeToString } from "../shape.ts";
 import { broadcastIndex } from "./_broadcast.ts";
 import { asFloat32, NO_SHAPE_CONTEXT } from "./_util.ts";
@@ -138,6 +139,15 @@ export abstract class Merge extends Layer {
   /** The output has a mask when every input has one. */
   override outputsHaveMask(inputsHaveMask: readonly boolean[]): boolean[] {
     return [inputsHaveMask.length > 0 && inputsHaveMask.every((m) => m)];
+  }
+
+  /** A merged mask is computed while running (it combines several inputs' masks). */
+  override symbolicOutputMasks(
+    _inputs: readonly SymbolicTensor[],
+    _previousMask: SymbolicMask,
+    inputsHaveMask: readonly boolean[],
+  ): SymbolicMask[] {
+    return this.outputsHaveMask(inputsHaveMask).map((has) => (has ? "runtime" : null));
   }
 }
 

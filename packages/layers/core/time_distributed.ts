@@ -24,6 +24,11 @@ import { type Shape, shapesCompatible, shapeToString } from "../shape.ts";
  * ```
  */
 export class TimeDistributed extends Layer {
+  /** Keras's `call` takes `mask`. */
+  override readonly callTakesMask: boolean = true;
+  /** Keras's `call` takes `training` (default `null`). */
+  override readonly callTrainingDefault: boolean | null | undefined = null;
+
   /** Keras class name. */
   static override readonly className: string = "TimeDistributed";
   /** The wrapped layer. */

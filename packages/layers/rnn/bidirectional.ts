@@ -47,6 +47,11 @@ export interface BidirectionalOptions extends LayerOptions {
  * ```
  */
 export class Bidirectional extends Layer {
+  /** Keras's `call` takes `mask`. */
+  override readonly callTakesMask: boolean = true;
+  /** Keras's `call` takes `training` (default `null`). */
+  override readonly callTrainingDefault: boolean | null | undefined = null;
+
   /** Keras class name. */
   static override readonly className: string = "Bidirectional";
   /** The forward-direction layer. */

@@ -64,6 +64,11 @@ export function readRNNOptions(r: ConfigReader): RNNOptions {
  * ```
  */
 export class RNN extends Layer {
+  /** Keras's `call` takes `mask`. */
+  override readonly callTakesMask: boolean = true;
+  /** Keras's `call` takes `training` (default `false`). */
+  override readonly callTrainingDefault: boolean | null | undefined = false;
+
   /** Keras class name. */
   static override readonly className: string = "RNN";
   /** The cell run at each timestep. */
