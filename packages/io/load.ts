@@ -1,6 +1,6 @@
 import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
 import { buildModel, type Model } from "./_model_api.ts";
-import type { LayerFactory } from "@kerno/layers";
+import { type Layer, type LayerFactory, RNN, StackedRNNCells } from "@kerno/layers";
 import { describeStart, readSource, withLabel } from "./_source.ts";
 import { loadKerasWeights } from "./keras_weights.ts";
 import { translateLegacyConfig } from "./legacy_config.ts";
@@ -117,6 +117,7 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
     ? parseJson(files.get("metadata.json")!, `${label}:metadata.json`) as Record<string, unknown>
     : {};
   const model = build(config, meta.keras_version, options, label);
+  useArchiveVariablePaths(model);
   const weights = files.get("model.weights.h5");
   if (weights) {
     const entry = `${label}:model.weights.h5`;
@@ -129,6 +130,25 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
     throw new TypeError(`${label}: the archive has no model.weights.h5 entry`);
   }
   return model;
+}
+
+/**
+ * Keras 3 builds the layers of a loaded archive one by one (`build_from_config`), outside the name
+ * scopes of the model and of wrapper layers, so their variable paths start at the innermost layer
+ * (`forward_lstm/lstm_cell/kernel`, `dense/kernel`; see keras-wild `stock_bilstm_keras3`).
+ * Recurrent layers and stacked cells keep their scope: they open it themselves when they build
+ * their cells.
+ */
+function useArchiveVariablePaths(model: Model): void {
+  const visit = (layer: Layer): void => {
+    const keepsScope = layer instanceof RNN || layer instanceof StackedRNNCells;
+    if (layer.children().length > 0 && !keepsScope) layer.scopesVariablePaths = false;
+    for (const [, child] of layer.children()) {
+      for (const c of Array.isArray(child) ? child : [child]) visit(c);
+    }
+  };
+  model.scopesVariablePaths = false;
+  for (const layer of model.layers) visit(layer);
 }
 
 function loadLegacyH5(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
