@@ -1,0 +1,36 @@
+/**
+ * The reference suite run from Keras's own files: every case in `tests/fixtures/keras` rebuilt
+ * from its `model.keras`, `model.h5` and `model.weights.h5`, and every real-world model in
+ * `../shared/fixtures/keras-wild` loaded from the file its owner saved (read in place, never
+ * copied into the repository). Same checks and tolerance as `reference_test.ts`.
+ */
+import assert from "node:assert/strict";
+import { listCaseDirs } from "../scripts/_reference/case.ts";
+import { type ModelSource } from "../scripts/_reference/load_case_model.ts";
+import { formatResult, runCase } from "../scripts/_reference/run_case.ts";
+
+const FIXTURES = decodeURIComponent(new URL("./fixtures/keras", import.meta.url).pathname);
+const WILD = decodeURIComponent(
+  new URL("../../shared/fixtures/keras-wild", import.meta.url).pathname,
+);
+
+async function runAll(t: Deno.TestContext, dir: string, source: ModelSource): Promise<number> {
+  const cases = await listCaseDirs(dir);
+  for (const name of cases) {
+    await t.step(name, async () => {
+      const r = await runCase(`${dir}/${name}`, { source });
+      assert.equal(r.status, "pass", formatResult(r) + "\n" + r.problems.join("\n"));
+    });
+  }
+  return cases.length;
+}
+
+for (const source of ["keras", "h5", "weights"] as const) {
+  Deno.test(`reference --source ${source}: every fixture from its model file`, async (t) => {
+    assert.ok(await runAll(t, FIXTURES, source) >= 100);
+  });
+}
+
+Deno.test("reference --source file: every keras-wild model from its original file", async (t) => {
+  assert.equal(await runAll(t, WILD, "file"), 8);
+});
