@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { listCaseDirs } from "../scripts/_reference/case.ts";
-import { type ModelSource } from "../scripts/_reference/load_case_model.ts";
+import type { ModelSource } from "../scripts/_reference/load_case_model.ts";
 import { formatResult, runCase } from "../scripts/_reference/run_case.ts";
 
 const FIXTURES = decodeURIComponent(new URL("./fixtures/keras", import.meta.url).pathname);
