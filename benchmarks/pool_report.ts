@@ -1,9 +1,9 @@
 /**
  * `deno run -A benchmarks/pool_report.ts [W1,W2,…] [--iterations N]`: the standard workloads
  * through single-thread `model.predict` and the worker pool at 1 and 2 workers, in the same
- * run. Prints sequences/s, GFLOP/s and the ratio to single thread (medians of N timed runs after
- * one warm-up; W5 is timed once, without a separate warm-up, as one run is ~67 GFLOP). W4 is the
- * latency case: its time is in milliseconds.
+ * run, taking turns. Prints sequences/s, GFLOP/s and the ratio to single thread (medians of N
+ * timed runs, default 3, after one warm-up each; W5 is timed once, without a separate warm-up,
+ * as one run is ~67 GFLOP). W4 is the latency case: read its milliseconds.
  *
  * @module
  */
@@ -15,16 +15,31 @@ const itIndex = Deno.args.indexOf("--iterations");
 const iterations = itIndex >= 0 ? Number(Deno.args[itIndex + 1]) : 3;
 const ids = args.length && !/^\d+$/.test(args[0]) ? args[0].split(",") : WORKLOAD_IDS;
 
-async function median(run: () => unknown, warm: boolean, n: number): Promise<number> {
-  if (warm) await run();
-  const ms: number[] = [];
+function median(ms: number[]): number {
+  const s = [...ms].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Times each runner `n` times, taking turns (single, pool 1, pool 2, single, …) so that a burst
+ * of load from elsewhere on the machine hits them alike; one warm-up run each first, unless
+ * `warm` is false.
+ */
+async function timeInTurns(
+  runners: (() => unknown)[],
+  warm: boolean,
+  n: number,
+): Promise<number[]> {
+  if (warm) { for (const run of runners) await run(); }
+  const ms: number[][] = runners.map(() => []);
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await run();
-    ms.push(performance.now() - t0);
+    for (const [r, run] of runners.entries()) {
+      const t0 = performance.now();
+      await run();
+      ms[r].push(performance.now() - t0);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return ms[Math.floor(ms.length / 2)];
+  return ms.map(median);
 }
 
 const pools = [await WorkerPool.create({ workers: 1 }), await WorkerPool.create({ workers: 2 })];
@@ -36,15 +51,24 @@ try {
     const big = id === "W5";
     const n = big ? 1 : iterations;
     const batch = w.x.shape[0];
-    const results: [string, number][] = [];
-    results.push(["single thread", await median(() => w.model.predictFlat([w.x]), !big, n)]);
-    for (const pool of pools) {
-      // The first call loads the model into the pool; keep it out of the timing.
-      if (big) await pool.load(w.model);
-      const ms = await median(() => pool.predictFlat(w.model, w.x), !big, n);
-      results.push([`pool ${pool.size} worker${pool.size > 1 ? "s" : ""}`, ms]);
-      await pool.unload(w.model);
-    }
+    // The first call loads the model into a pool; keep it out of the timing.
+    for (const pool of pools) await pool.load(w.model);
+    const times = await timeInTurns(
+      [
+        () => w.model.predictFlat([w.x]),
+        ...pools.map((pool) => () => pool.predictFlat(w.model, w.x)),
+      ],
+      !big,
+      n,
+    );
+    const results: [string, number][] = [
+      ["single thread", times[0]],
+      ...pools.map((p, i): [string, number] => [
+        `pool ${p.size} worker${p.size > 1 ? "s" : ""}`,
+        times[i + 1],
+      ]),
+    ];
+    for (const pool of pools) await pool.unload(w.model);
     const single = results[0][1];
     for (const [runner, ms] of results) {
       rows.push([
