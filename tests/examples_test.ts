@@ -9,6 +9,7 @@ import { run as inputShape } from "../docs/examples/01_input_shape.ts";
 import { run as returnSequencesAndState } from "../docs/examples/02_return_sequences_and_state.ts";
 import { run as summary } from "../docs/examples/03_summary.ts";
 import { run as paramCounts } from "../docs/examples/04_param_counts.ts";
+import { run as customCell } from "../docs/examples/08_custom_cell.ts";
 import { DATA, run as lstmReturnState, WEIGHTS } from "../docs/examples/05_lstm_return_state.ts";
 import { run as bidirectionalConstant } from "../docs/examples/06_bidirectional_constant.ts";
 import { run as encoderDecoder } from "../docs/examples/07_encoder_decoder.ts";
@@ -127,4 +128,13 @@ Deno.test("demo main() runs every example in order under its heading", () => {
   const headings = lines.filter((l) => l.startsWith("== "));
   assert.equal(headings.length, EXAMPLES.length);
   EXAMPLES.forEach((e, i) => assert.ok(headings[i].includes(e.id), headings[i]));
+});
+
+Deno.test("08_custom_cell run() runs a user-written cell in RNN and Bidirectional", () => {
+  const lines: string[] = [];
+  const result = customCell((line) => void lines.push(line));
+  assert.deepEqual(result.sequence, [[[1, -1], [2.5, -2.5], [4.25, -4.25]]]);
+  // concat merge: forward last output, then backward last output (after reading 3, 2, 1).
+  assert.deepEqual(result.bidirectional, [[4.25, -4.25, 2.75, -2.75]]);
+  assert.ok(lines.some((l) => l.includes("MinimalRNNCell")));
 });

@@ -13,6 +13,7 @@ import { run as paramCounts } from "./04_param_counts.ts";
 import { run as lstmReturnState } from "./05_lstm_return_state.ts";
 import { run as bidirectionalConstant } from "./06_bidirectional_constant.ts";
 import { run as encoderDecoder } from "./07_encoder_decoder.ts";
+import { run as customCell } from "./08_custom_cell.ts";
 
 export type { Print } from "./_print.ts";
 
@@ -54,5 +55,10 @@ export const EXAMPLES: readonly Example[] = [
     id: "07_encoder_decoder",
     title: "Encoder-decoder: the encoder's states as the decoder's initialState",
     run: encoderDecoder,
+  },
+  {
+    id: "08_custom_cell",
+    title: "A cell you write yourself, inside RNN and Bidirectional",
+    run: customCell,
   },
 ];
