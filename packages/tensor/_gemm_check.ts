@@ -1,12 +1,17 @@
 import type { F32 } from "./tensor.ts";
 
-function checkDim(name: string, value: number, fn: string): void {
+/** Throws a `RangeError` unless `value` is a non-negative integer. */
+export function checkDim(name: string, value: number, fn: string): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${fn}: ${name} must be a non-negative integer, received ${value}`);
   }
 }
 
-function checkMatrix(
+/**
+ * Throws unless `data` is a Float32Array holding a `rows × cols` matrix at `offset` with row
+ * stride `ld` (a `TypeError` for the type, a `RangeError` for offsets, strides and lengths).
+ */
+export function checkMatrix(
   fn: string,
   what: string,
   data: F32,

@@ -2,6 +2,7 @@ import type { F32 } from "./tensor.ts";
 import { checkGemmArgs } from "./_gemm_check.ts";
 import { kernel1x4, kernel1x8, kernel4x4 } from "./_gemm_kernels.ts";
 import { packA, packB } from "./_gemm_pack.ts";
+import { scaleOnly, store } from "./_gemm_store.ts";
 
 /** Rows of op(A) packed per block. */
 const MC = 64;
@@ -13,62 +14,6 @@ const NC = 512;
 let apack = new Float64Array(0);
 let bpack: F32 = new Float32Array(0);
 const tile = new Float64Array(16);
-
-/** Writes `mr × nr` sums of `t` (row stride `ts`) into C, folding in alpha, beta and bias. */
-function store(
-  t: Float64Array,
-  ts: number,
-  mr: number,
-  nr: number,
-  c: F32,
-  ci: number,
-  ldc: number,
-  first: boolean,
-  alpha: number,
-  beta: number,
-  bias: F32 | undefined,
-  bi: number,
-): void {
-  for (let r = 0; r < mr; r++, ci += ldc) {
-    const tr = r * ts;
-    if (!first) {
-      for (let q = 0; q < nr; q++) c[ci + q] += alpha * t[tr + q];
-    } else if (bias === undefined) {
-      if (beta === 0) {
-        for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q];
-      } else {
-        for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q] + beta * c[ci + q];
-      }
-    } else if (beta === 0) {
-      for (let q = 0; q < nr; q++) c[ci + q] = alpha * t[tr + q] + bias[bi + q];
-    } else {
-      for (let q = 0; q < nr; q++) {
-        c[ci + q] = alpha * t[tr + q] + beta * c[ci + q] + bias[bi + q];
-      }
-    }
-  }
-}
-
-/** `k = 0`: C = beta·C (+ bias), with C not read when beta is 0. */
-function scaleOnly(
-  m: number,
-  n: number,
-  c: F32,
-  cOffset: number,
-  ldc: number,
-  beta: number,
-  bias: F32 | undefined,
-  biasOffset: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const row = cOffset + i * ldc;
-    for (let j = 0; j < n; j++) {
-      let v = beta === 0 ? 0 : beta * c[row + j];
-      if (bias !== undefined) v += bias[biasOffset + j];
-      c[row + j] = v;
-    }
-  }
-}
 
 /**
  * Matrix product on float32 arrays with offsets and leading dimensions, row-major:

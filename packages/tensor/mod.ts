@@ -18,6 +18,7 @@
  */
 export * from "./tensor.ts";
 export * from "./gemm.ts";
+export * from "./gemm_packed.ts";
 export * from "./gemm_naive.ts";
 export * from "./activations.ts";
 export { erf } from "./_erf.ts";

@@ -1,4 +1,4 @@
-import { type F32, Tensor } from "@kerno/tensor";
+import { type F32, type PackedMatrix, packMatrix, Tensor } from "@kerno/tensor";
 import type { Shape } from "../shape.ts";
 import { cellInputDim, type CellStepResult, type FusedStepper, RNNCell } from "./cell.ts";
 
@@ -7,6 +7,9 @@ import { cellInputDim, type CellStepResult, type FusedStepper, RNNCell } from ".
  * kernels as the RNN loop, so there is one implementation of each cell's math. Internal.
  */
 export abstract class BuiltinCell extends RNNCell {
+  /** Storage of the packed weights, re-filled at every call (never reused for its values). */
+  #packed: (PackedMatrix | undefined)[] = [];
+
   /** The fast path; built-in cells always have one. */
   abstract override prepareFused(batch: number): FusedStepper;
 
@@ -30,6 +33,24 @@ export abstract class BuiltinCell extends RNNCell {
       throw new TypeError(`Cell "${this.name}" is not built: call the layer or build() first`);
     }
     return [v[0].value.f32, v[1].value.f32, v[2]?.value.f32];
+  }
+
+  /**
+   * The `k × n` matrix at `w[offset + p·ld + j]` packed for `gemmPacked`, from the values `w`
+   * holds now. The storage of slot `slot` is kept between calls so that a call does not
+   * allocate (and zero) a large buffer; its values are overwritten at every call, never reused.
+   */
+  protected packWeight(
+    slot: number,
+    w: F32,
+    k: number,
+    n: number,
+    offset = 0,
+    ld = n,
+  ): PackedMatrix {
+    const p = packMatrix(w, offset, ld, k, n, false, this.#packed[slot]);
+    this.#packed[slot] = p;
+    return p;
   }
 
   /** One step on `[batch, features]`, through the fused kernels (allocates new state tensors). */

@@ -1,4 +1,10 @@
-import { type ActivationFn, type F32, gemm } from "@kerno/tensor";
+import {
+  type ActivationFn,
+  type F32,
+  gemmPacked,
+  getActivation,
+  type PackedMatrix,
+} from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import type { DeserializeOptions } from "../registry.ts";
 import type { Shape } from "../shape.ts";
@@ -84,14 +90,22 @@ export class GRUCell extends BuiltinCell {
   /** The fast path (one or, without `resetAfter`, two gemms per step). */
   override prepareFused(batch: number): FusedStepper {
     const [kernel, recurrent, bias] = this.weightArrays();
+    const u = this.args.units;
+    const w = 3 * u;
+    const packedKernel = this.packWeight(0, kernel, kernel.length / w, w);
+    // Without resetAfter, h·R[:, :2u] and (r⊙h)·R[:, 2u:] are separate products.
+    const rec = this.resetAfter ? [this.packWeight(1, recurrent, u, w)] : [
+      this.packWeight(1, recurrent, u, 2 * u, 0, w),
+      this.packWeight(2, recurrent, u, u, 2 * u, w),
+    ];
     return new GRUStepper(
       batch,
-      this.args.units,
+      u,
       this.resetAfter,
       this.args.activation.fn,
       this.recurrentActivation.fn,
-      kernel,
-      recurrent,
+      packedKernel,
+      rec,
       bias,
     );
   }
@@ -133,6 +147,14 @@ export function readGRUOptions(r: ConfigReader, options: DeserializeOptions): GR
   };
 }
 
+const SIGMOID: ActivationFn = getActivation("sigmoid");
+const TANH: ActivationFn = getActivation("tanh");
+
+/**
+ * The GRU fast path for one layer call, on the kernels packed for this call. With Keras's
+ * default activations (sigmoid gates, tanh) the gate update has them inlined, rounding each
+ * intermediate to float32 where the generic path stores it.
+ */
 class GRUStepper implements FusedStepper {
   readonly width: number;
   readonly stateSizes: readonly number[];
@@ -141,8 +163,11 @@ class GRUStepper implements FusedStepper {
   readonly #resetAfter: boolean;
   readonly #act: ActivationFn;
   readonly #gate: ActivationFn;
-  readonly #kernel: F32;
-  readonly #recurrent: F32;
+  /** Sigmoid gates and tanh: the inlined update applies. */
+  readonly #standard: boolean;
+  readonly #kernel: PackedMatrix;
+  /** `[R]` with resetAfter, else `[R[:, :2u], R[:, 2u:]]`. */
+  readonly #recurrent: PackedMatrix[];
   readonly #bias: F32 | undefined;
   /** `h·R (+ recurrent bias)` of the step: `[batch, 3u]` (reset_after) or `[batch, 2u]`. */
   readonly #rec: Float32Array;
@@ -155,8 +180,8 @@ class GRUStepper implements FusedStepper {
     resetAfter: boolean,
     act: ActivationFn,
     gate: ActivationFn,
-    kernel: F32,
-    recurrent: F32,
+    kernel: PackedMatrix,
+    recurrent: PackedMatrix[],
     bias: F32 | undefined,
   ) {
     this.#batch = batch;
@@ -166,6 +191,7 @@ class GRUStepper implements FusedStepper {
     this.#resetAfter = resetAfter;
     this.#act = act;
     this.#gate = gate;
+    this.#standard = act === TANH && gate === SIGMOID;
     this.#kernel = kernel;
     this.#recurrent = recurrent;
     this.#bias = bias;
@@ -174,28 +200,9 @@ class GRUStepper implements FusedStepper {
   }
 
   project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number): void {
-    const w = this.width;
-    const dim = this.#kernel.length / w;
     // With reset_after the input bias is row 0 of the (2, 3u) bias; without, the whole bias.
-    gemm(
-      false,
-      false,
-      rows,
-      w,
-      dim,
-      x,
-      xOffset,
-      dim,
-      this.#kernel,
-      0,
-      w,
-      out,
-      outOffset,
-      w,
-      1,
-      0,
-      this.#bias,
-    );
+    const k = this.#kernel;
+    gemmPacked(rows, x, xOffset, k.rows, k, out, outOffset, this.width, 1, 0, this.#bias);
   }
 
   step(
@@ -224,28 +231,14 @@ class GRUStepper implements FusedStepper {
     const u = this.#units;
     const w = this.width;
     const rec = this.#rec;
+    const batch = this.#batch;
     // rec = h·R + recurrent bias (row 1 of the bias).
-    gemm(
-      false,
-      false,
-      this.#batch,
-      w,
-      u,
-      h,
-      0,
-      u,
-      this.#recurrent,
-      0,
-      w,
-      rec,
-      0,
-      w,
-      1,
-      0,
-      this.#bias,
-      w,
-    );
-    for (let b = 0; b < this.#batch; b++) {
+    gemmPacked(batch, h, 0, u, this.#recurrent[0], rec, 0, w, 1, 0, this.#bias, w);
+    if (this.#standard) {
+      standardAfter(batch, u, proj, projOffset, projStride, rec, h, mask, maskOffset, maskStride);
+      return;
+    }
+    for (let b = 0; b < batch; b++) {
       if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
       const zz = projOffset + b * projStride;
       const zr = zz + u;
@@ -273,51 +266,82 @@ class GRUStepper implements FusedStepper {
     maskStride: number,
   ): void {
     const u = this.#units;
-    const w = this.width;
     const rec = this.#rec;
     const rh = this.#rh;
     const batch = this.#batch;
+    const standard = this.#standard;
     // rec = h·R[:, :2u] (z and r).
-    gemm(false, false, batch, 2 * u, u, h, 0, u, this.#recurrent, 0, w, rec, 0, 2 * u);
+    gemmPacked(batch, h, 0, u, this.#recurrent[0], rec, 0, 2 * u);
     for (let b = 0; b < batch; b++) {
       if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
       const zz = projOffset + b * projStride;
       const zr = zz + u;
       const rb = b * 2 * u;
-      for (let j = 0; j < 2 * u; j++) proj[zz + j] += rec[rb + j];
-      this.#gate(proj, zz, 2 * u, u);
+      if (standard) {
+        for (let j = 0; j < 2 * u; j++) {
+          proj[zz + j] = 1 / (1 + Math.exp(-Math.fround(proj[zz + j] + rec[rb + j])));
+        }
+      } else {
+        for (let j = 0; j < 2 * u; j++) proj[zz + j] += rec[rb + j];
+        this.#gate(proj, zz, 2 * u, u);
+      }
       const hb = b * u;
       for (let j = 0; j < u; j++) rh[hb + j] = proj[zr + j] * h[hb + j];
     }
     // proj_h += (r⊙h)·R[:, 2u:]
-    gemm(
-      false,
-      false,
-      batch,
-      u,
-      u,
-      rh,
-      0,
-      u,
-      this.#recurrent,
-      2 * u,
-      w,
-      proj,
-      projOffset + 2 * u,
-      projStride,
-      1,
-      1,
-    );
+    gemmPacked(batch, rh, 0, u, this.#recurrent[1], proj, projOffset + 2 * u, projStride, 1, 1);
     for (let b = 0; b < batch; b++) {
       if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
       const zz = projOffset + b * projStride;
       const zh = zz + 2 * u;
-      this.#act(proj, zh, u, u);
+      if (standard) {
+        for (let j = zh; j < zh + u; j++) proj[j] = Math.tanh(proj[j]);
+      } else this.#act(proj, zh, u, u);
       const hb = b * u;
       for (let j = 0; j < u; j++) {
         const z = proj[zz + j];
         h[hb + j] = z * h[hb + j] + (1 - z) * proj[zh + j];
       }
+    }
+  }
+}
+
+/**
+ * The reset-after update with sigmoid gates and tanh inlined: `z, r = σ(x_zr + rec_zr)`,
+ * `ĥ = tanh(x_h + r·rec_h)`, `h' = z·h + (1 − z)·ĥ`, each intermediate rounded to float32 as
+ * the generic path stores it. σ is Keras's `1 / (1 + exp(−x))`. One short loop per
+ * activation (fewer values live across each `Math.exp`/`Math.tanh` call).
+ */
+function standardAfter(
+  batch: number,
+  u: number,
+  proj: F32,
+  projOffset: number,
+  projStride: number,
+  rec: F32,
+  h: F32,
+  mask: Uint8Array | null,
+  maskOffset: number,
+  maskStride: number,
+): void {
+  const fround = Math.fround, exp = Math.exp, tanh = Math.tanh;
+  for (let b = 0; b < batch; b++) {
+    if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
+    const zz = projOffset + b * projStride;
+    const zr = zz + u;
+    const zh = zr + u;
+    const rz = b * 3 * u;
+    const rh = rz + 2 * u;
+    const hb = b * u;
+    for (let j = 0; j < 2 * u; j++) {
+      proj[zz + j] = 1 / (1 + exp(-fround(proj[zz + j] + rec[rz + j]))); // z and r
+    }
+    for (let j = 0; j < u; j++) {
+      proj[zh + j] = tanh(fround(proj[zh + j] + proj[zr + j] * rec[rh + j]));
+    }
+    for (let j = 0; j < u; j++) {
+      const z = proj[zz + j];
+      h[hb + j] = z * h[hb + j] + (1 - z) * proj[zh + j];
     }
   }
 }

@@ -1,4 +1,10 @@
-import { type ActivationFn, type F32, gemm } from "@kerno/tensor";
+import {
+  type ActivationFn,
+  type F32,
+  gemmPacked,
+  getActivation,
+  type PackedMatrix,
+} from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import type { Initializer } from "../initializer.ts";
 import type { DeserializeOptions } from "../registry.ts";
@@ -81,13 +87,14 @@ export class LSTMCell extends BuiltinCell {
   /** The fast path: projection += h·recurrent_kernel (one gemm), then the fused gate update. */
   override prepareFused(batch: number): FusedStepper {
     const [kernel, recurrent, bias] = this.weightArrays();
+    const u = this.args.units;
     return new LSTMStepper(
       batch,
-      this.args.units,
+      u,
       this.args.activation.fn,
       this.recurrentActivation.fn,
-      kernel,
-      recurrent,
+      this.packWeight(0, kernel, kernel.length / (4 * u), 4 * u),
+      this.packWeight(1, recurrent, u, 4 * u),
       bias,
     );
   }
@@ -144,6 +151,14 @@ function unitForgetBias(inner: Initializer, units: number): Initializer {
   };
 }
 
+const SIGMOID: ActivationFn = getActivation("sigmoid");
+const TANH: ActivationFn = getActivation("tanh");
+
+/**
+ * The LSTM fast path for one layer call, on both kernels packed for this call. A step is one
+ * product `proj += h·recurrent_kernel` over the whole batch, then the gate update row by row;
+ * with Keras's default activations (sigmoid gates, tanh) the update has them inlined.
+ */
 class LSTMStepper implements FusedStepper {
   readonly width: number;
   readonly stateSizes: readonly number[];
@@ -151,8 +166,10 @@ class LSTMStepper implements FusedStepper {
   readonly #units: number;
   readonly #act: ActivationFn;
   readonly #gate: ActivationFn;
-  readonly #kernel: F32;
-  readonly #recurrent: F32;
+  /** Sigmoid gates and tanh: the inlined update applies. */
+  readonly #standard: boolean;
+  readonly #kernel: PackedMatrix;
+  readonly #recurrent: PackedMatrix;
   readonly #bias: F32 | undefined;
 
   constructor(
@@ -160,8 +177,8 @@ class LSTMStepper implements FusedStepper {
     units: number,
     act: ActivationFn,
     gate: ActivationFn,
-    kernel: F32,
-    recurrent: F32,
+    kernel: PackedMatrix,
+    recurrent: PackedMatrix,
     bias: F32 | undefined,
   ) {
     this.#batch = batch;
@@ -170,33 +187,15 @@ class LSTMStepper implements FusedStepper {
     this.stateSizes = [units, units];
     this.#act = act;
     this.#gate = gate;
+    this.#standard = act === TANH && gate === SIGMOID;
     this.#kernel = kernel;
     this.#recurrent = recurrent;
     this.#bias = bias;
   }
 
   project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number): void {
-    const w = this.width;
-    const dim = this.#kernel.length / w;
-    gemm(
-      false,
-      false,
-      rows,
-      w,
-      dim,
-      x,
-      xOffset,
-      dim,
-      this.#kernel,
-      0,
-      w,
-      out,
-      outOffset,
-      w,
-      1,
-      0,
-      this.#bias,
-    );
+    const k = this.#kernel;
+    gemmPacked(rows, x, xOffset, k.rows, k, out, outOffset, this.width, 1, 0, this.#bias);
   }
 
   step(
@@ -209,29 +208,26 @@ class LSTMStepper implements FusedStepper {
     maskStride: number,
   ): void {
     const u = this.#units;
-    const w = this.width;
     const h = states[0];
     const c = states[1];
+    gemmPacked(this.#batch, h, 0, u, this.#recurrent, proj, projOffset, projStride, 1, 1);
+    if (this.#standard) {
+      standardUpdate(
+        this.#batch,
+        u,
+        proj,
+        projOffset,
+        projStride,
+        h,
+        c,
+        mask,
+        maskOffset,
+        maskStride,
+      );
+      return;
+    }
     const act = this.#act;
     const gate = this.#gate;
-    gemm(
-      false,
-      false,
-      this.#batch,
-      w,
-      u,
-      h,
-      0,
-      u,
-      this.#recurrent,
-      0,
-      w,
-      proj,
-      projOffset,
-      projStride,
-      1,
-      1,
-    );
     for (let b = 0; b < this.#batch; b++) {
       if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
       const zi = projOffset + b * projStride;
@@ -250,5 +246,40 @@ class LSTMStepper implements FusedStepper {
       act(proj, zc, u, u);
       for (let j = 0; j < u; j++) h[hb + j] = proj[zo + j] * proj[zc + j];
     }
+  }
+}
+
+/**
+ * The gate update with sigmoid gates and tanh, activations inlined: `i, f, o = σ(z)`,
+ * `g = tanh(z_c)`, `c' = f·c + i·g`, `h' = o·tanh(c')`, each gate and `c'` rounded to float32
+ * as the generic path stores them. σ is Keras's `1 / (1 + exp(−x))`. One short loop per
+ * activation: a loop that calls `Math.exp` or `Math.tanh` once keeps few values live across
+ * the call, which is faster than one loop doing all five.
+ */
+function standardUpdate(
+  batch: number,
+  u: number,
+  proj: F32,
+  projOffset: number,
+  projStride: number,
+  h: F32,
+  c: F32,
+  mask: Uint8Array | null,
+  maskOffset: number,
+  maskStride: number,
+): void {
+  const exp = Math.exp, tanh = Math.tanh;
+  for (let b = 0; b < batch; b++) {
+    if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
+    const zi = projOffset + b * projStride;
+    const zf = zi + u;
+    const zc = zf + u;
+    const zo = zc + u;
+    const hb = b * u;
+    for (let j = zi; j < zc; j++) proj[j] = 1 / (1 + exp(-proj[j])); // i and f
+    for (let j = zc; j < zo; j++) proj[j] = tanh(proj[j]);
+    for (let j = zo; j < zo + u; j++) proj[j] = 1 / (1 + exp(-proj[j]));
+    for (let j = 0; j < u; j++) c[hb + j] = proj[zf + j] * c[hb + j] + proj[zi + j] * proj[zc + j];
+    for (let j = 0; j < u; j++) h[hb + j] = proj[zo + j] * Math.fround(tanh(c[hb + j]));
   }
 }

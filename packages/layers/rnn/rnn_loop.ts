@@ -85,11 +85,54 @@ function storeStep(
   }
 }
 
+/** Input rows projected per call of the first cell's `project` (one timestep at least). */
+const PROJECT_ROWS = 64;
+
+/** Largest scratch (in floats, 4 MB) kept between calls; a larger call allocates its own. */
+const KEEP_FLOATS = 1 << 20;
+let kept = new Float32Array(0);
+
 /**
- * The fast path. Before the loop: one gemm projects all `batch × T` input rows through the
- * first cell's kernel (bias folded in), and every buffer is allocated. Per step: each cell's
- * `step` (one gemm plus a fused gate loop; upper cells of a stack first project the lower
- * cell's output, one gemm), then the output rows are copied. Nothing is allocated in the loop.
+ * `n` floats of scratch for the fast path: the buffer kept between calls when `n` is small
+ * enough (the fast path runs only built-in steppers, so it never nests), else a new array. Its
+ * contents are arbitrary.
+ */
+function scratch(n: number): Float32Array {
+  if (n > KEEP_FLOATS) return new Float32Array(n);
+  if (kept.length < n) kept = new Float32Array(Math.min(KEEP_FLOATS, Math.max(n, 2 * kept.length)));
+  return kept;
+}
+
+/**
+ * Copies the input rows of `steps` timesteps, from processing step `s0` on, into `xs` laid out
+ * `[steps, batch, dim]`, so that each step's rows (and their projections) are contiguous.
+ */
+function gatherSteps(
+  x: Float32Array,
+  xs: Float32Array,
+  s0: number,
+  steps: number,
+  T: number,
+  batch: number,
+  dim: number,
+  backwards: boolean,
+): void {
+  for (let q = 0, o = 0; q < steps; q++) {
+    const t = backwards ? T - 1 - (s0 + q) : s0 + q;
+    for (let b = 0; b < batch; b++, o += dim) {
+      const src = (b * T + t) * dim;
+      for (let j = 0; j < dim; j++) xs[o + j] = x[src + j];
+    }
+  }
+}
+
+/**
+ * The fast path. The first cell projects its input rows (one gemm, bias folded in) a chunk of
+ * timesteps at a time, at least {@linkcode PROJECT_ROWS} rows per chunk, into a
+ * `[steps, batch, width]` buffer; every buffer is allocated before the loop. Per step: each
+ * cell's `step` (one gemm plus a fused gate loop; upper cells of a stack first project the
+ * lower cell's output, one gemm), then the output rows are copied. Nothing is allocated in the
+ * loop.
  */
 function runFused(
   steppers: FusedStepper[],
@@ -99,11 +142,14 @@ function runFused(
   spec: LoopSpec,
   outSize: number,
 ): LoopResult {
-  const [batch, T] = x.shape;
+  const [batch, T, dim] = x.shape;
   const first = steppers[0];
   const w0 = first.width;
-  const proj0 = new Float32Array(batch * T * w0);
-  first.project(x.f32, 0, batch * T, proj0, 0);
+  const chunk = Math.max(1, Math.min(T, Math.ceil(PROJECT_ROWS / batch)));
+  const xsLength = chunk * batch * dim;
+  const buffer = scratch(xsLength + chunk * batch * w0);
+  const xs = buffer.subarray(0, xsLength);
+  const proj0 = buffer.subarray(xsLength, xsLength + chunk * batch * w0);
   const groups: F32[][] = [];
   let at = 0;
   for (const s of steppers) {
@@ -114,22 +160,29 @@ function runFused(
   const top = groups[groups.length - 1];
   const out = new Float32Array(batch * outSize);
   const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
-  const eager = seq !== null || mask !== null;
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
-    first.step(proj0, t * w0, T * w0, groups[0], mask, t, T);
+    const q = s % chunk;
+    if (q === 0) {
+      const steps = Math.min(chunk, T - s);
+      gatherSteps(x.f32, xs, s, steps, T, batch, dim, spec.goBackwards);
+      first.project(xs, 0, steps * batch, proj0, 0);
+    }
+    first.step(proj0, q * batch * w0, w0, groups[0], mask, t, T);
     for (let k = 1; k < steppers.length; k++) {
       const st = steppers[k];
       st.project(groups[k - 1][0], 0, batch, upperProj[k], 0);
       st.step(upperProj[k], 0, st.width, groups[k], mask, t, T);
     }
-    if (eager) {
+    if (mask !== null) {
       emitOutput(top[0], out, mask, t, T, batch, outSize, spec);
       if (seq) storeStep(out, seq, s, T, batch, outSize);
+    } else if (seq) {
+      storeStep(top[0], seq, s, T, batch, outSize); // unmasked: the output is h
     }
   }
   // Without a mask or a sequence to fill, only the last output matters: it is the top h.
-  if (!eager) emitOutput(top[0], out, null, 0, T, batch, outSize, spec);
+  if (mask === null && !seq) emitOutput(top[0], out, null, 0, T, batch, outSize, spec);
   return { output: seq ?? out, states };
 }
 

@@ -81,3 +81,59 @@ Deno.test("runRecurrence returns the sequence in processing order with goBackwar
   assert.deepEqual([...last.output], [1]);
   assert.ok(r.states[0] instanceof Float32Array && !(r.states[0] instanceof Tensor));
 });
+
+/** Runs `cell` on rows `[r0, r0 + rows)` of `x` (`[batch, T, 3]`) and `mask`; output and states. */
+function runRows(
+  cell: RNNCell,
+  x: Float32Array,
+  mask: Uint8Array,
+  T: number,
+  r0: number,
+  rows: number,
+  goBackwards: boolean,
+) {
+  const xs = new Tensor(x.slice(r0 * T * 3, (r0 + rows) * T * 3), [rows, T, 3]);
+  const states = cell.stateSize.map((s) => new Float32Array(rows * s).fill(0.25));
+  const spec = { goBackwards, returnSequences: true, zeroOutputForMask: false, unroll: false };
+  const r = runRecurrence(cell, xs, states, mask.slice(r0 * T, (r0 + rows) * T), spec);
+  return [r.output, ...r.states];
+}
+
+Deno.test("runRecurrence gives a row the same bits alone or in a batch, on every fast path", () => {
+  const makers: [string, () => RNNCell][] = [
+    ["LSTMCell", () => new LSTMCell(7)],
+    [
+      "LSTMCell hard_sigmoid/relu",
+      () => new LSTMCell(5, { recurrentActivation: "hard_sigmoid", activation: "relu" }),
+    ],
+    ["GRUCell", () => new GRUCell(6)],
+    ["GRUCell reset_after=false", () => new GRUCell(6, { resetAfter: false })],
+    [
+      "GRUCell reset_after=false softsign",
+      () => new GRUCell(5, { resetAfter: false, activation: "softsign" }),
+    ],
+    ["SimpleRNNCell", () => new SimpleRNNCell(9)],
+    ["SimpleRNNCell relu", () => new SimpleRNNCell(4, { activation: "relu" })],
+    ["StackedRNNCells", () => new StackedRNNCells([new LSTMCell(5), new GRUCell(3)])],
+  ];
+  // 70 rows: 4×4 tiles across two row blocks plus 2 leftover rows; alone, each row goes
+  // through the one-row kernels, and its input is projected with all of its timesteps at once.
+  const batch = 70, T = 5;
+  const x = new Float32Array(batch * T * 3).map((_, i) => Math.sin(0.37 * i));
+  const mask = new Uint8Array(batch * T).map((_, i) => (i % 7 === 3 ? 0 : 1));
+  for (const [name, make] of makers) {
+    const cell = make();
+    cell.build([[null, 3]]);
+    for (const goBackwards of [false, true]) {
+      const full = runRows(cell, x, mask, T, 0, batch, goBackwards);
+      for (const [r0, rows] of [[0, 1], [3, 1], [69, 1], [5, 3], [60, 10]]) {
+        const part = runRows(cell, x, mask, T, r0, rows, goBackwards);
+        part.forEach((got, i) => {
+          const width = got.length / rows;
+          const want = full[i].subarray(r0 * width, (r0 + rows) * width);
+          assert.deepEqual(got, want, `${name} backwards=${goBackwards} rows ${r0}+${rows} #${i}`);
+        });
+      }
+    }
+  }
+});

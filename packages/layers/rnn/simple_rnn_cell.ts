@@ -1,4 +1,10 @@
-import { type F32, gemm } from "@kerno/tensor";
+import {
+  type ActivationFn,
+  type F32,
+  gemmPacked,
+  getActivation,
+  type PackedMatrix,
+} from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import type { DeserializeOptions } from "../registry.ts";
 import type { Shape } from "../shape.ts";
@@ -58,7 +64,14 @@ export class SimpleRNNCell extends BuiltinCell {
   /** The fast path: one gemm per step into the projection, then the activation. */
   override prepareFused(batch: number): FusedStepper {
     const [kernel, recurrent, bias] = this.weightArrays();
-    return new SimpleRNNStepper(batch, this.args, kernel, recurrent, bias);
+    const u = this.args.units;
+    return new SimpleRNNStepper(
+      batch,
+      this.args,
+      this.packWeight(0, kernel, kernel.length / u, u),
+      this.packWeight(1, recurrent, u, u),
+      bias,
+    );
   }
 
   /** Keras config: units, activation, use_bias, initializers, regularizers, dropout, seed. */
@@ -90,47 +103,37 @@ export class SimpleRNNCell extends BuiltinCell {
   }
 }
 
+const TANH: ActivationFn = getActivation("tanh");
+
+/** The SimpleRNN fast path for one layer call, on the kernels packed for this call. */
 class SimpleRNNStepper implements FusedStepper {
   readonly width: number;
   readonly stateSizes: readonly number[];
   readonly #batch: number;
-  readonly #args: CellArgs;
-  readonly #kernel: F32;
-  readonly #recurrent: F32;
+  readonly #act: ActivationFn;
+  readonly #kernel: PackedMatrix;
+  readonly #recurrent: PackedMatrix;
   readonly #bias: F32 | undefined;
 
-  constructor(batch: number, args: CellArgs, kernel: F32, recurrent: F32, bias?: F32) {
+  constructor(
+    batch: number,
+    args: CellArgs,
+    kernel: PackedMatrix,
+    recurrent: PackedMatrix,
+    bias?: F32,
+  ) {
     this.#batch = batch;
-    this.#args = args;
     this.width = args.units;
     this.stateSizes = [args.units];
+    this.#act = args.activation.fn;
     this.#kernel = kernel;
     this.#recurrent = recurrent;
     this.#bias = bias;
   }
 
   project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number): void {
-    const u = this.width;
-    const dim = this.#kernel.length / u;
-    gemm(
-      false,
-      false,
-      rows,
-      u,
-      dim,
-      x,
-      xOffset,
-      dim,
-      this.#kernel,
-      0,
-      u,
-      out,
-      outOffset,
-      u,
-      1,
-      0,
-      this.#bias,
-    );
+    const k = this.#kernel;
+    gemmPacked(rows, x, xOffset, k.rows, k, out, outOffset, this.width, 1, 0, this.#bias);
   }
 
   step(
@@ -144,32 +147,20 @@ class SimpleRNNStepper implements FusedStepper {
   ): void {
     const u = this.width;
     const h = states[0];
-    const act = this.#args.activation.fn;
-    // proj rows += h·recurrent_kernel (one gemm for the whole batch).
-    gemm(
-      false,
-      false,
-      this.#batch,
-      u,
-      u,
-      h,
-      0,
-      u,
-      this.#recurrent,
-      0,
-      u,
-      proj,
-      projOffset,
-      projStride,
-      1,
-      1,
-    );
+    const act = this.#act;
+    const tanh = act === TANH;
+    // proj rows += h·recurrent_kernel (one product for the whole batch).
+    gemmPacked(this.#batch, h, 0, u, this.#recurrent, proj, projOffset, projStride, 1, 1);
     for (let b = 0; b < this.#batch; b++) {
       if (mask !== null && mask[maskOffset + b * maskStride] === 0) continue;
       const z = projOffset + b * projStride;
-      act(proj, z, u, u);
       const hb = b * u;
-      for (let j = 0; j < u; j++) h[hb + j] = proj[z + j];
+      if (tanh) {
+        for (let j = 0; j < u; j++) h[hb + j] = Math.tanh(proj[z + j]);
+      } else {
+        act(proj, z, u, u);
+        for (let j = 0; j < u; j++) h[hb + j] = proj[z + j];
+      }
     }
   }
 }
