@@ -18,7 +18,7 @@ export interface CliModel extends PoolModel {
 /** Loads `path` (`.keras` or legacy `.h5`); the error says which file and why. */
 export async function openModel(path: string): Promise<CliModel> {
   try {
-    return (await loadModel(path)) as unknown as CliModel;
+    return await loadModel(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) throw new Error(`model file not found: ${path}`);
     const why = e instanceof Error ? e.message : String(e);

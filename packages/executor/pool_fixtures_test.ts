@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Tensor } from "@kerno/tensor";
-import { WorkerPool } from "./mod.ts";
+import { type PoolModel, WorkerPool } from "./mod.ts";
 import { assertClose, readCase } from "./testdata/fixtures.ts";
 
 function assertBitIdentical(got: readonly Tensor[], want: readonly Tensor[], what: string): void {
@@ -34,6 +34,8 @@ Deno.test("WorkerPool.predict on fixture models is bit-identical to model.predic
   await using pool = await WorkerPool.create({ workers: 3 });
   for (const name of CASES) {
     const { model, runs } = readCase(name);
+    const asPoolModel: PoolModel = model; // @kerno/model's Model fits the pool's contract
+    assert.equal(asPoolModel.inputs.length, runs[0].inputs.length);
     for (const [r, run] of runs.entries()) {
       const want = model.predictFlat(run.inputs);
       for (const shardRows of [undefined, 1, 4]) {
