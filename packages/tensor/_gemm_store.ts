@@ -7,12 +7,13 @@
 import type { F32 } from "./tensor.ts";
 
 /**
- * Writes `mr × nr` sums of `t` (row stride `ts`) into C, folding in alpha, beta and bias: on
- * the first block of k, `C = alpha·t + beta·C (+ bias)` (C not read when beta is 0); on later
- * blocks, `C += alpha·t`.
+ * Writes `mr × nr` sums of `t` (from `to`, row stride `ts`) into C, folding in alpha, beta and
+ * bias: on the first block of k, `C = alpha·t + beta·C (+ bias)` (C not read when beta is 0);
+ * on later blocks, `C += alpha·t`.
  */
 export function store(
   t: Float64Array,
+  to: number,
   ts: number,
   mr: number,
   nr: number,
@@ -26,7 +27,7 @@ export function store(
   bi: number,
 ): void {
   for (let r = 0; r < mr; r++, ci += ldc) {
-    const tr = r * ts;
+    const tr = to + r * ts;
     if (!first) {
       for (let q = 0; q < nr; q++) c[ci + q] += alpha * t[tr + q];
     } else if (bias === undefined) {

@@ -99,7 +99,7 @@ export function gemm(
           const bo = biasOffset + jc + jr;
           for (let ir = 0; ir < mFull; ir += 4) {
             kernel4x4(kc, apack, ir * kc, bp, bi, bs, t);
-            store(t, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
+            store(t, 0, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
           }
         }
         // Leftover rows, one at a time, 8 columns at a time.
@@ -109,7 +109,7 @@ export function gemm(
           let jr = 0;
           for (; jr + 8 <= nDirect; jr += 8) {
             kernel1x8(kc, apack, ai, b, bDirect + jr, bDirect + jr + 4, ldb, t);
-            store(t, 8, 1, 8, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jc + jr);
+            store(t, 0, 8, 1, 8, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jc + jr);
           }
           for (; jr < nc; jr += 4) {
             const nr = Math.min(4, nc - jr);
@@ -117,7 +117,7 @@ export function gemm(
             const bp = direct ? b : bpack;
             const bi = direct ? bDirect + jr : (jr - nDirect) * kc;
             kernel1x4(kc, apack, ai, bp, bi, direct ? ldb : 4, t);
-            store(t, 4, 1, nr, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jc + jr);
+            store(t, 0, 4, 1, nr, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jc + jr);
           }
         }
       }

@@ -1,101 +1,11 @@
 import type { F32 } from "./tensor.ts";
 import { checkDim, checkMatrix } from "./_gemm_check.ts";
-import { packA } from "./_gemm_pack.ts";
-import { kernel4x4 } from "./_gemm_kernels.ts";
-import { kernelRow12, kernelRow4 } from "./_gemm_packed_kernels.ts";
-import { scaleOnly, store } from "./_gemm_store.ts";
+import { jsProduct, wasmProduct } from "./_gemm_packed_drivers.ts";
+import { heapOffset, PackedMatrix } from "./_gemm_packed_matrix.ts";
+import { scaleOnly } from "./_gemm_store.ts";
+import { activeWasm } from "./_gemm_wasm.ts";
 
-/** Rows of A packed per block (multiple of 4). */
-const MC = 64;
-/** Steps of k summed in double precision before a float32 store: the same blocks as `gemm`. */
-const KC = 256;
-
-const apack = new Float64Array(MC * KC);
-const tile = new Float64Array(16);
-
-/**
- * The right-hand operand of {@linkcode gemmPacked}: a `rows × cols` (k×n) matrix copied once
- * into the layout the product reads fastest: 4-column panels over the whole of k, each row of
- * a panel contiguous. It is a snapshot: later writes to the source array are not seen. Build one with
- * {@linkcode packMatrix}.
- */
-export class PackedMatrix {
-  /** k: the rows of the packed matrix (the inner dimension of the product). */
-  readonly rows: number;
-  /** n: its columns (the columns of the product). */
-  readonly cols: number;
-  /**
-   * The packed values: column `j` of row `p` sits at `(j >> 2)·4·rows + 4p + (j & 3)`;
-   * the last panel is zero-padded to 4 columns.
-   */
-  readonly data: Float32Array;
-
-  /** An all-zero packed matrix of `rows × cols` (fill it with {@linkcode packMatrix}'s `into`). */
-  constructor(rows: number, cols: number) {
-    checkDim("rows", rows, "PackedMatrix");
-    checkDim("cols", cols, "PackedMatrix");
-    this.rows = rows;
-    this.cols = cols;
-    this.data = new Float32Array(Math.ceil(cols / 4) * 4 * rows);
-  }
-}
-
-/**
- * Packs `op(B)` (`k×n`; with `transB` the transpose of the stored `n×k` matrix) for repeated
- * products with {@linkcode gemmPacked}: pack a weight matrix once per call, multiply by it at
- * every timestep. Element `(p, j)` of op(B) is read at `b[bOffset + p·ldb + j]`, or
- * `b[bOffset + j·ldb + p]` with `transB`.
- *
- * `into`, when given with the same `k × n` shape, is overwritten and returned instead of a new
- * matrix (it saves allocating and zeroing a large buffer at every call).
- *
- * Throws a `RangeError` when a dimension is negative or fractional, `ldb` is smaller than a
- * row, or the array is too short for the matrix.
- *
- * @example The last two columns of a 2×3 matrix
- * ```ts
- * import { packMatrix } from "@kerno/tensor";
- * const b = new Float32Array([1, 2, 3, 4, 5, 6]);
- * const p = packMatrix(b, 1, 3, 2, 2); // [[2, 3], [5, 6]]
- * // p.rows === 2, p.cols === 2
- * packMatrix(b.map((v) => 2 * v), 1, 3, 2, 2, false, p); // same storage, new values
- * ```
- */
-export function packMatrix(
-  b: F32,
-  bOffset: number,
-  ldb: number,
-  k: number,
-  n: number,
-  transB = false,
-  into?: PackedMatrix,
-): PackedMatrix {
-  checkDim("k", k, "packMatrix");
-  checkDim("n", n, "packMatrix");
-  const what = transB ? "B (n×k, transB)" : "B (k×n)";
-  checkMatrix("packMatrix", what, b, bOffset, ldb, transB ? n : k, transB ? k : n, "ldb");
-  const out = into instanceof PackedMatrix && into.rows === k && into.cols === n
-    ? into
-    : new PackedMatrix(k, n);
-  const d = out.data;
-  const rs = transB ? 1 : ldb, cs = transB ? ldb : 1;
-  const nFull = n - (n % 4);
-  let dst = 0;
-  for (let j0 = 0; j0 < nFull; j0 += 4) {
-    for (let p = 0, src = bOffset + j0 * cs; p < k; p++, dst += 4, src += rs) {
-      d[dst] = b[src];
-      d[dst + 1] = b[src + cs];
-      d[dst + 2] = b[src + 2 * cs];
-      d[dst + 3] = b[src + 3 * cs];
-    }
-  }
-  if (nFull < n) {
-    for (let p = 0, src = bOffset + nFull * cs; p < k; p++, dst += 4, src += rs) {
-      for (let q = 0; q < 4; q++) d[dst + q] = nFull + q < n ? b[src + q * cs] : 0;
-    }
-  }
-  return out;
-}
+export { PackedMatrix, packMatrix } from "./_gemm_packed_matrix.ts";
 
 /**
  * Matrix product with a packed right-hand side, row-major on float32 arrays:
@@ -109,8 +19,9 @@ export function packMatrix(
  * written. C must not overlap A or bias.
  *
  * Rows go four at a time through a 4×4 register tile (A packed in blocks of 64 rows); the
- * rows left over, and a batch of 1 to 3 rows, are read in place one at a time, 12 columns at a
- * time.
+ * rows left over, and a batch of 1 to 3 rows, one at a time, 12 columns at a time. The tiles
+ * run as WebAssembly SIMD (two float64 lanes: the same operations, so the same bits) where it
+ * is available, else in JavaScript.
  *
  * Throws a `RangeError` when `m` is negative or fractional, a leading dimension is smaller
  * than its row, or an array is too short for the matrix it should hold.
@@ -143,40 +54,14 @@ export function gemmPacked(
   const k = b.rows, n = b.cols;
   if (m === 0 || n === 0) return;
   if (k === 0) return scaleOnly(m, n, c, cOffset, ldc, beta, bias, biasOffset);
-  const bp = b.data;
-  const t = tile;
-  const m4 = m - (m % 4);
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    const first = pc === 0;
-    for (let ic = 0; ic < m4; ic += MC) {
-      const mc = Math.min(MC, m4 - ic);
-      packA(apack, a, aOffset, lda, 1, ic, mc, pc, kc);
-      for (let jr = 0; jr < n; jr += 4) {
-        const nr = Math.min(4, n - jr);
-        const bi = jr * k + 4 * pc;
-        const ci = cOffset + ic * ldc + jr;
-        const bo = biasOffset + jr;
-        for (let ir = 0; ir < mc; ir += 4) {
-          kernel4x4(kc, apack, ir * kc, bp, bi, 4, t);
-          store(t, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
-        }
-      }
-    }
-    for (let i = m4; i < m; i++) {
-      const ai = aOffset + i * lda + pc;
-      const ci = cOffset + i * ldc;
-      let jr = 0;
-      for (; jr + 12 <= n; jr += 12) {
-        kernelRow12(kc, a, ai, bp, jr * k + 4 * pc, 4 * k, t);
-        store(t, 12, 1, 12, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jr);
-      }
-      for (; jr < n; jr += 4) {
-        kernelRow4(kc, a, ai, bp, jr * k + 4 * pc, t);
-        const nr = Math.min(4, n - jr);
-        store(t, 4, 1, nr, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jr);
-      }
-    }
+  const wasm = activeWasm();
+  const bOff = heapOffset(b);
+  if (wasm !== null && bOff >= 0) {
+    // deno-fmt-ignore
+    wasmProduct(wasm, bOff, m, k, n, a, aOffset, lda, c, cOffset, ldc, alpha, beta, bias, biasOffset);
+  } else {
+    // deno-fmt-ignore
+    jsProduct(m, k, n, a, aOffset, lda, b.data, c, cOffset, ldc, alpha, beta, bias, biasOffset);
   }
 }
 

@@ -3,6 +3,20 @@ import { gemm } from "./gemm.ts";
 import { gemmPacked, PackedMatrix, packMatrix } from "./gemm_packed.ts";
 import { Random } from "./random.ts";
 import { randomF32 } from "./_test_util.ts";
+import { useWasm, wasmKernels } from "./_gemm_wasm.ts";
+
+/** Runs `fn` with the WebAssembly kernels, then with the JavaScript ones; names the run. */
+function bothKernels(fn: (name: string) => void): void {
+  assert.ok(wasmKernels !== null, "WebAssembly SIMD should be available in Deno");
+  for (const on of [true, false]) {
+    const was = useWasm(on);
+    try {
+      fn(on ? "wasm" : "js");
+    } finally {
+      useWasm(was);
+    }
+  }
+}
 
 /** gemmPacked and gemm on the same padded, offset operands; returns both C arrays. */
 function runBoth(
@@ -30,38 +44,49 @@ function runBoth(
 }
 
 Deno.test("gemmPacked gives gemm's bits on odd sizes, with offsets, alpha, beta and bias", () => {
-  const rng = new Random(5);
-  for (const m of [1, 2, 3, 4, 5, 7, 13, 66, 131]) {
-    for (const n of [1, 3, 4, 5, 12, 13, 25, 33]) {
-      for (const k of [1, 7, 129, 300]) {
-        const transB = (m + n + k) % 2 === 1;
-        const [alpha, beta, bias] = [[1, 0, false], [1, 1, false], [0.5, 0, true], [2, -1, true]][
-          (m * 7 + n * 3 + k) % 4
-        ] as [number, number, boolean];
-        const { got, want } = runBoth(rng, m, n, k, transB, alpha, beta, bias);
-        assert.deepEqual(got, want, `m=${m} n=${n} k=${k} transB=${transB}`);
+  bothKernels((kernels) => {
+    const rng = new Random(5);
+    for (const m of [1, 2, 3, 4, 5, 7, 13, 66, 131]) {
+      for (const n of [1, 3, 4, 5, 12, 13, 25, 33]) {
+        for (const k of [1, 7, 129, 300]) {
+          const transB = (m + n + k) % 2 === 1;
+          const [alpha, beta, bias] = [[1, 0, false], [1, 1, false], [0.5, 0, true], [2, -1, true]][
+            (m * 7 + n * 3 + k) % 4
+          ] as [number, number, boolean];
+          const { got, want } = runBoth(rng, m, n, k, transB, alpha, beta, bias);
+          assert.deepEqual(got, want, `${kernels}: m=${m} n=${n} k=${k} transB=${transB}`);
+        }
       }
     }
-  }
+  });
+});
+
+Deno.test("gemmPacked runs a batch row by row past 1024 columns (the WebAssembly row chunks)", () => {
+  bothKernels((kernels) => {
+    const { got, want } = runBoth(new Random(8), 2, 2051, 70, false, 1, 1, true);
+    assert.deepEqual(got, want, kernels);
+  });
 });
 
 Deno.test("gemmPacked gives a row the same bits alone, in the full batch, or in shards of 3", () => {
-  const rng = new Random(9);
-  const m = 71, n = 45;
-  for (const k of [64, 300]) {
-    const a = randomF32(rng, m * k), bias = randomF32(rng, n);
-    const packed = packMatrix(randomF32(rng, k * n), 0, n, k, n);
-    const run = (c: Float32Array, i0: number, rows: number) =>
-      gemmPacked(rows, a, i0 * k, k, packed, c, i0 * n, n, 1, 0, bias);
-    const full = new Float32Array(m * n);
-    run(full, 0, m);
-    const alone = new Float32Array(m * n);
-    for (let i = 0; i < m; i++) run(alone, i, 1);
-    const shards = new Float32Array(m * n);
-    for (let i = 0; i < m; i += 3) run(shards, i, Math.min(3, m - i));
-    assert.deepEqual(alone, full, `k=${k}`);
-    assert.deepEqual(shards, full, `k=${k}`);
-  }
+  bothKernels((kernels) => {
+    const rng = new Random(9);
+    const m = 71, n = 45;
+    for (const k of [64, 300]) {
+      const a = randomF32(rng, m * k), bias = randomF32(rng, n);
+      const packed = packMatrix(randomF32(rng, k * n), 0, n, k, n);
+      const run = (c: Float32Array, i0: number, rows: number) =>
+        gemmPacked(rows, a, i0 * k, k, packed, c, i0 * n, n, 1, 0, bias);
+      const full = new Float32Array(m * n);
+      run(full, 0, m);
+      const alone = new Float32Array(m * n);
+      for (let i = 0; i < m; i++) run(alone, i, 1);
+      const shards = new Float32Array(m * n);
+      for (let i = 0; i < m; i += 3) run(shards, i, Math.min(3, m - i));
+      assert.deepEqual(alone, full, `${kernels}: k=${k}`);
+      assert.deepEqual(shards, full, `${kernels}: k=${k}`);
+    }
+  });
 });
 
 Deno.test("gemmPacked computes a hand-checked product and leaves NaN in C unread at beta 0", () => {
