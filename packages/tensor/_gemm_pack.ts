@@ -37,8 +37,9 @@ export function packA(
 }
 
 /**
- * Packs steps `[p0, p0+kc)` × columns `[j0, j0+nc)` of op(B) into `bp` as 4-column panels:
- * panel `s` starts at `s·4·kc`, element `(p, 4s + q)` at `s·4·kc + 4p + q`.
+ * Packs steps `[p0, p0+kc)` × columns `[j0, j0+nc)` of op(B) into `bp` (from index `d0`) as
+ * 4-column panels: panel `s` starts at `d0 + s·4·kc`, element `(p, 4s + q)` at
+ * `d0 + s·4·kc + 4p + q`.
  */
 export function packB(
   bp: F32,
@@ -50,8 +51,9 @@ export function packB(
   kc: number,
   j0: number,
   nc: number,
+  d0 = 0,
 ): void {
-  let o = 0;
+  let o = d0;
   for (let jr = 0; jr < nc; jr += 4) {
     for (let q = 0; q < 4; q++) {
       if (jr + q < nc) {

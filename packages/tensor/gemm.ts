@@ -3,6 +3,9 @@ import { checkGemmArgs } from "./_gemm_check.ts";
 import { kernel1x4, kernel1x8, kernel4x4 } from "./_gemm_kernels.ts";
 import { packA, packB } from "./_gemm_pack.ts";
 import { scaleOnly, store } from "./_gemm_store.ts";
+import { activeWasm, type WasmKernels } from "./_gemm_wasm.ts";
+import { wasmBlock } from "./_gemm_wasm_block.ts";
+import { heapAlloc, views } from "./_gemm_wasm_heap.ts";
 
 /** Rows of op(A) packed per block. */
 const MC = 64;
@@ -11,9 +14,14 @@ const KC = 256;
 /** Columns of op(B) per block. */
 const NC = 512;
 
+/** From this many rows, the WebAssembly kernels pay for packing B (below, B is read in place). */
+const WASM_ROWS = 8;
+
 let apack = new Float64Array(0);
 let bpack: F32 = new Float32Array(0);
 const tile = new Float64Array(16);
+/** Byte offset of a `KC × NC` block of packed B in the WebAssembly memory (-1: not yet). */
+let bHeap = -1;
 
 /**
  * Matrix product on float32 arrays with offsets and leading dimensions, row-major:
@@ -25,7 +33,8 @@ const tile = new Float64Array(16);
  * overlap A, B or bias.
  *
  * Blocked for cache (k in blocks of 256, n in blocks of 512, m in blocks of 64) with a 4×4
- * register tile. Each element of C is summed in double precision over a block of k, in order,
+ * register tile, run as WebAssembly SIMD (two float64 lanes, the same operations) from 8 rows
+ * on where it is available, else in JavaScript. Each element of C is summed in double precision over a block of k, in order,
  * and added to C in float32 after each block (so exactly once when `k ≤ 256`). That order is
  * the same for every element whatever `m` is, so a row's result never depends on the other
  * rows of the call: splitting a batch across calls or workers gives identical bits.
@@ -67,9 +76,15 @@ export function gemm(
   checkGemmArgs("gemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, bias, biasOffset);
   if (m === 0 || n === 0) return;
   if (k === 0) return scaleOnly(m, n, c, cOffset, ldc, beta, bias, biasOffset);
-  if (apack.length < MC * KC) apack = new Float64Array(MC * KC);
   const ars = transA ? 1 : lda, acs = transA ? lda : 1;
   const brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
+  const wasm = m >= WASM_ROWS ? activeWasm() : null;
+  if (wasm !== null && bHeap < 0) bHeap = heapAlloc(4 * KC * NC);
+  if (wasm !== null && bHeap >= 0) {
+    // deno-fmt-ignore
+    return wasmGemm(wasm, m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, alpha, beta, bias, biasOffset);
+  }
+  if (apack.length < MC * KC) apack = new Float64Array(MC * KC);
   const t = tile;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
@@ -121,6 +136,39 @@ export function gemm(
           }
         }
       }
+    }
+  }
+}
+
+/** {@linkcode gemm}'s blocks on the WebAssembly kernels, each block of B packed at `bHeap`. */
+function wasmGemm(
+  wasm: WasmKernels,
+  m: number,
+  n: number,
+  k: number,
+  a: F32,
+  aOffset: number,
+  ars: number,
+  acs: number,
+  b: F32,
+  bOffset: number,
+  brs: number,
+  bcs: number,
+  c: F32,
+  cOffset: number,
+  ldc: number,
+  alpha: number,
+  beta: number,
+  bias: F32 | undefined,
+  biasOffset: number,
+): void {
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      packB(views().f32, b, bOffset, brs, bcs, pc, kc, jc, nc, bHeap / 4);
+      // deno-fmt-ignore
+      wasmBlock(wasm, bHeap, 16 * kc, m, kc, nc, a, aOffset, ars, acs, pc, c, cOffset + jc, ldc, pc === 0, alpha, beta, bias, biasOffset + jc);
     }
   }
 }

@@ -1,9 +1,13 @@
 import type { F32 } from "./tensor.ts";
 import { checkDim, checkMatrix } from "./_gemm_check.ts";
-import { jsProduct, wasmProduct } from "./_gemm_packed_drivers.ts";
+import { jsProduct } from "./_gemm_packed_js.ts";
 import { heapOffset, PackedMatrix } from "./_gemm_packed_matrix.ts";
 import { scaleOnly } from "./_gemm_store.ts";
 import { activeWasm } from "./_gemm_wasm.ts";
+import { wasmBlock } from "./_gemm_wasm_block.ts";
+
+/** Steps of k summed in double precision before a float32 store: the same blocks as `gemm`. */
+const KC = 256;
 
 export { PackedMatrix, packMatrix } from "./_gemm_packed_matrix.ts";
 
@@ -57,8 +61,11 @@ export function gemmPacked(
   const wasm = activeWasm();
   const bOff = heapOffset(b);
   if (wasm !== null && bOff >= 0) {
-    // deno-fmt-ignore
-    wasmProduct(wasm, bOff, m, k, n, a, aOffset, lda, c, cOffset, ldc, alpha, beta, bias, biasOffset);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      // deno-fmt-ignore
+      wasmBlock(wasm, bOff + 16 * pc, 16 * k, m, kc, n, a, aOffset, lda, 1, pc, c, cOffset, ldc, pc === 0, alpha, beta, bias, biasOffset);
+    }
   } else {
     // deno-fmt-ignore
     jsProduct(m, k, n, a, aOffset, lda, b.data, c, cOffset, ldc, alpha, beta, bias, biasOffset);

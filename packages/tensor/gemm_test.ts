@@ -4,6 +4,7 @@ import { gemmNaive } from "./gemm_naive.ts";
 import { Random } from "./random.ts";
 import { allClose } from "./all_close.ts";
 import { randomF32 } from "./_test_util.ts";
+import { useWasm } from "./_gemm_wasm.ts";
 
 const SIZES = [1, 3, 7, 13, 33, 65, 129];
 const COMBOS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
@@ -95,6 +96,22 @@ Deno.test("gemm matches gemmNaive bit for bit on odd sizes, all transposes, with
     }
   }
   assert.equal(count, 84);
+});
+
+Deno.test("gemm gives the same bits with its JavaScript and its WebAssembly kernels", () => {
+  for (const [transA, transB] of COMBOS) {
+    for (const c of [{ m: 9, n: 17, k: 700 }, { m: 70, n: 530, k: 257 }, { m: 8, n: 3, k: 1 }]) {
+      const run = (wasm: boolean) => {
+        const was = useWasm(wasm);
+        try {
+          return runBoth(new Random(21), { ...c, transA, transB }, 0.5, 2, true).got;
+        } finally {
+          useWasm(was);
+        }
+      };
+      assert.deepEqual(run(true), run(false), `${JSON.stringify(c)} ${transA} ${transB}`);
+    }
+  }
 });
 
 Deno.test("gemm stays within 1e-5 of gemmNaive across several k-blocks and n-blocks", () => {

@@ -1,6 +1,7 @@
 /**
- * The loops of {@linkcode gemmPacked}: the same blocks, in the same order, on the JavaScript
- * kernels or on the WebAssembly SIMD kernels (which give the same bits).
+ * The loops of {@linkcode gemmPacked} on the JavaScript kernels (the fallback where
+ * WebAssembly SIMD is unavailable; `_gemm_wasm_block.ts` runs the same blocks in the same order
+ * on the SIMD kernels).
  *
  * Rows go four at a time through 4×4 tiles (A packed in blocks of 64 rows, in float64); the
  * rows left over, and a batch of 1 to 3 rows, go one at a time through the row kernels. Each
@@ -13,15 +14,11 @@ import { packA } from "./_gemm_pack.ts";
 import { kernel4x4 } from "./_gemm_kernels.ts";
 import { kernelRow12, kernelRow4 } from "./_gemm_packed_kernels.ts";
 import { store } from "./_gemm_store.ts";
-import type { WasmKernels } from "./_gemm_wasm.ts";
-import { A_PACK, A_ROW, SUMS, views } from "./_gemm_wasm_heap.ts";
 
 /** Rows of A packed per block (multiple of 4). */
 const MC = 64;
 /** Steps of k summed in double precision before a float32 store: the same blocks as `gemm`. */
 const KC = 256;
-/** Columns per call of the WebAssembly row kernel (its sums fill the 8 KB at `SUMS`). */
-const ROW_COLS = 1024;
 
 const apack = new Float64Array(MC * KC);
 const tile = new Float64Array(16);
@@ -74,61 +71,6 @@ export function jsProduct(
         kernelRow4(kc, a, ai, bp, jr * k + 4 * pc, t);
         const nr = Math.min(4, n - jr);
         store(t, 0, 4, 1, nr, c, ci + jr, ldc, first, alpha, beta, bias, biasOffset + jr);
-      }
-    }
-  }
-}
-
-/**
- * The same product with the WebAssembly kernels; B's panels are at byte `bOff` of the
- * WebAssembly memory. A is packed into that memory (`A_PACK` is its start, so `packA` writes
- * from index 0), the kernels leave their sums at `SUMS`, and the sums are stored from there.
- */
-export function wasmProduct(
-  kern: WasmKernels,
-  bOff: number,
-  m: number,
-  k: number,
-  n: number,
-  a: F32,
-  aOffset: number,
-  lda: number,
-  c: F32,
-  cOffset: number,
-  ldc: number,
-  alpha: number,
-  beta: number,
-  bias: F32 | undefined,
-  biasOffset: number,
-): void {
-  const f64 = views().f64; // nothing allocates in the memory during the product
-  const sums = SUMS / 8;
-  const row = A_ROW / 8;
-  const m4 = m - (m % 4);
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    const first = pc === 0;
-    for (let ic = 0; ic < m4; ic += MC) {
-      const mc = Math.min(MC, m4 - ic);
-      packA(f64, a, aOffset, lda, 1, ic, mc, pc, kc);
-      for (let jr = 0; jr < n; jr += 4) {
-        kern.panel(mc >> 2, kc, A_PACK, bOff + 4 * (jr * k + 4 * pc), SUMS);
-        const nr = Math.min(4, n - jr);
-        const ci = cOffset + ic * ldc + jr;
-        const bo = biasOffset + jr;
-        for (let ir = 0; ir < mc; ir += 4) {
-          store(f64, sums + 4 * ir, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
-        }
-      }
-    }
-    for (let i = m4; i < m; i++) {
-      const ai = aOffset + i * lda + pc;
-      for (let p = 0; p < kc; p++) f64[row + p] = a[ai + p];
-      for (let j0 = 0; j0 < n; j0 += ROW_COLS) {
-        const cols = Math.min(ROW_COLS, n - j0);
-        kern.row(kc, A_ROW, bOff + 4 * (j0 * k + 4 * pc), 16 * k, Math.ceil(cols / 4), SUMS);
-        const ci = cOffset + i * ldc + j0;
-        store(f64, sums, 0, 1, cols, c, ci, ldc, first, alpha, beta, bias, biasOffset + j0);
       }
     }
   }
