@@ -52,13 +52,19 @@ export function wasmBlock(
   for (let ic = 0; ic < m4; ic += MC) {
     const mc = Math.min(MC, m4 - ic);
     packA(f64, a, aOffset, ars, acs, ic, mc, pc, kc);
-    for (let jr = 0; jr < n; jr += 4) {
-      kern.panel(mc >> 2, kc, A_PACK, bOffset + (jr >> 2) * bStride, SUMS);
-      const nr = Math.min(4, n - jr);
-      const ci = cOffset + ic * ldc + jr;
-      const bo = biasOffset + jr;
+    // Four panels (16 columns: a cache line of each row of C) before storing, row by row.
+    for (let j0 = 0; j0 < n; j0 += 16) {
+      const panels = Math.min(4, Math.ceil((n - j0) / 4));
+      for (let q = 0; q < panels; q++) {
+        kern.panel(mc >> 2, kc, A_PACK, bOffset + ((j0 >> 2) + q) * bStride, SUMS + 32 * q * mc);
+      }
       for (let ir = 0; ir < mc; ir += 4) {
-        store(f64, sums + 4 * ir, 4, 4, nr, c, ci + ir * ldc, ldc, first, alpha, beta, bias, bo);
+        const ci = cOffset + (ic + ir) * ldc;
+        for (let q = 0, j = j0; q < panels; q++, j += 4) {
+          const nr = Math.min(4, n - j);
+          // deno-fmt-ignore
+          store(f64, sums + 4 * (q * mc + ir), 4, 4, nr, c, ci + j, ldc, first, alpha, beta, bias, biasOffset + j);
+        }
       }
     }
   }
