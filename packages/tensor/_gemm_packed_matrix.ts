@@ -7,7 +7,7 @@
  */
 import type { F32 } from "./tensor.ts";
 import { checkDim, checkMatrix } from "./_gemm_check.ts";
-import { heapAlloc, heapFree, views } from "./_gemm_wasm_heap.ts";
+import { f32View, heapAlloc, heapFree } from "./_gemm_wasm_heap.ts";
 
 /** Frees the heap region of a collected matrix. */
 const registry: FinalizationRegistry<[number, number]> | null =
@@ -55,7 +55,7 @@ export class PackedMatrix {
     }
     offsets.set(this, start);
     registry!.register(this, [start, 4 * length]);
-    views().f32.fill(0, start / 4, start / 4 + length);
+    f32View().fill(0, start / 4, start / 4 + length);
   }
 
   /**
@@ -64,7 +64,7 @@ export class PackedMatrix {
    */
   get data(): Float32Array {
     if (this.#own !== null) return this.#own;
-    const f32 = views().f32;
+    const f32 = f32View();
     if (this.#view === null || this.#view.buffer !== f32.buffer) {
       const start = heapOffset(this) / 4;
       this.#view = f32.subarray(start, start + this.#length);

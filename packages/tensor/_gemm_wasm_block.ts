@@ -10,7 +10,7 @@ import type { F32 } from "./tensor.ts";
 import { packA } from "./_gemm_pack.ts";
 import { store } from "./_gemm_store.ts";
 import type { WasmKernels } from "./_gemm_wasm.ts";
-import { A_PACK, A_ROW, SUMS, views } from "./_gemm_wasm_heap.ts";
+import { A_PACK, A_ROW, f64View, SUMS } from "./_gemm_wasm_heap.ts";
 
 /** Rows of A packed per block (multiple of 4). */
 const MC = 64;
@@ -45,7 +45,7 @@ export function wasmBlock(
   bias: F32 | undefined,
   biasOffset: number,
 ): void {
-  const f64 = views().f64; // nothing allocates in the memory during the product
+  const f64 = f64View(); // nothing allocates in the memory during the product
   const sums = SUMS / 8;
   const row = A_ROW / 8;
   const m4 = m - (m % 4);

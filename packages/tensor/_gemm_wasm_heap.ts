@@ -37,15 +37,26 @@ let buffer: ArrayBuffer | null = null;
 let f32 = new Float32Array(0);
 let f64 = new Float64Array(0);
 
-/** Views of the whole memory, current (re-made if the memory grew since the last call). */
-export function views(): { f32: Float32Array; f64: Float64Array } {
+/** Re-makes the views if the memory grew since they were made. */
+function refresh(): void {
   if (memory !== null && memory.buffer !== buffer) {
     const current = memory.buffer as ArrayBuffer; // not shared: created without `shared`
     buffer = current;
     f32 = new Float32Array(current);
     f64 = new Float64Array(current);
   }
-  return { f32, f64 };
+}
+
+/** A float32 view of the whole memory, current (empty where there is no memory). */
+export function f32View(): Float32Array {
+  refresh();
+  return f32;
+}
+
+/** A float64 view of the whole memory, current (empty where there is no memory). */
+export function f64View(): Float64Array {
+  refresh();
+  return f64;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { heapAlloc, heapFree, heapUsed, memory, views } from "./_gemm_wasm_heap.ts";
+import { f32View, heapAlloc, heapFree, heapUsed, memory } from "./_gemm_wasm_heap.ts";
 
 Deno.test("heapAlloc returns aligned, disjoint regions and heapFree gives them back", () => {
   const used = heapUsed();
@@ -16,12 +16,12 @@ Deno.test("heapAlloc returns aligned, disjoint regions and heapFree gives them b
   assert.equal(heapUsed(), used);
 });
 
-Deno.test("heapAlloc grows the memory and views() follows the new buffer", () => {
+Deno.test("heapAlloc grows the memory and f32View() follows the new buffer", () => {
   assert.ok(memory !== null);
   const before = memory.buffer.byteLength;
   const start = heapAlloc(before); // cannot fit without growing
   assert.ok(start >= 0 && memory.buffer.byteLength >= start + before);
-  const { f32 } = views();
+  const f32 = f32View();
   assert.equal(f32.buffer, memory.buffer);
   f32[start / 4 + before / 4 - 1] = 7; // the last float of the region is addressable
   heapFree(start, before);

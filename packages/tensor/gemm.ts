@@ -5,7 +5,7 @@ import { packA, packB } from "./_gemm_pack.ts";
 import { scaleOnly, store } from "./_gemm_store.ts";
 import { activeWasm, type WasmKernels } from "./_gemm_wasm.ts";
 import { wasmBlock } from "./_gemm_wasm_block.ts";
-import { heapAlloc, views } from "./_gemm_wasm_heap.ts";
+import { f32View, heapAlloc } from "./_gemm_wasm_heap.ts";
 
 /** Rows of op(A) packed per block. */
 const MC = 64;
@@ -166,7 +166,7 @@ function wasmGemm(
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(views().f32, b, bOffset, brs, bcs, pc, kc, jc, nc, bHeap / 4);
+      packB(f32View(), b, bOffset, brs, bcs, pc, kc, jc, nc, bHeap / 4);
       // deno-fmt-ignore
       wasmBlock(wasm, bHeap, 16 * kc, m, kc, nc, a, aOffset, ars, acs, pc, c, cOffset + jc, ldc, pc === 0, alpha, beta, bias, biasOffset + jc);
     }
