@@ -23,7 +23,7 @@ export { PackedMatrix, packMatrix } from "./_gemm_packed_matrix.ts";
  * written. C must not overlap A or bias.
  *
  * Rows go four at a time through a 4×4 register tile (A packed in blocks of 64 rows); the
- * rows left over, and a batch of 1 to 3 rows, one at a time, 12 columns at a time. The tiles
+ * rows left over, and a batch of 1 to 3 rows, one at a time through a row kernel. The kernels
  * run as WebAssembly SIMD (two float64 lanes: the same operations, so the same bits) where it
  * is available, else in JavaScript.
  *
