@@ -1,0 +1,108 @@
+/**
+ * Timing under background load: every runtime of a workload is warmed up, then timed in rounds
+ * (one run of each runtime per round), so that load from other jobs falls on all of them alike.
+ * Wall-clock medians, plus the process CPU time, which leaves other jobs' share out.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Runner } from "./runner.ts";
+
+/** How many runs to make. */
+export interface Plan {
+  /** Untimed runs first. */
+  readonly warmup: number;
+  /** Timed runs (the median is reported). */
+  readonly timed: number;
+  /** Timed runs made back to back in each round (default 1): small cases keep warm caches. */
+  readonly burst?: number;
+}
+
+/** Timed runs of one runtime. */
+export interface Timing {
+  /** Times of the timed runs, ascending. */
+  readonly ms: readonly number[];
+  /** Output of the first run (a warm-up one when there is a warm-up). */
+  readonly output: ArrayLike<number>;
+  /** Process CPU time over wall time during the timed runs (cores busy; NaN if too short). */
+  readonly cores: number;
+  /** Mean process CPU ms per timed run, every thread (NaN if too short to tell). */
+  readonly cpuPerRun: number;
+}
+
+/**
+ * CPU time (user + system, every thread of the process: getrusage) in ms; NaN where the runtime
+ * cannot tell.
+ */
+export function processCpuMs(): number {
+  try {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The median of ascending values (the mean of the middle two for an even count). */
+export function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const m = n >> 1;
+  return n % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** Warm-up and timed runs of one runner, made one at a time. */
+export class Timer {
+  /** The runner timed. */
+  readonly runner: Runner;
+  /** Its plan. */
+  readonly plan: Plan;
+  #ms: number[] = [];
+  #cpu = 0;
+  #output: ArrayLike<number> | null = null;
+
+  /** Times `runner` by `plan`. */
+  constructor(runner: Runner, plan: Plan) {
+    this.runner = runner;
+    this.plan = plan;
+  }
+
+  /** Makes the warm-up runs. */
+  async warm(): Promise<void> {
+    for (let i = 0; i < this.plan.warmup; i++) this.#output ??= await this.runner.run();
+  }
+
+  /** Makes the timed runs of round `round` (`burst` of them) if any are left; says whether. */
+  async timeRound(round: number): Promise<boolean> {
+    const burst = this.plan.burst ?? 1;
+    const runs = Math.min(burst, this.plan.timed - round * burst);
+    for (let i = 0; i < runs; i++) {
+      const cpu0 = processCpuMs();
+      const t0 = performance.now();
+      const y = await this.runner.run();
+      this.#ms.push(performance.now() - t0);
+      this.#cpu += processCpuMs() - cpu0;
+      this.#output ??= y;
+    }
+    return runs > 0;
+  }
+
+  /** The timings so far. */
+  result(): Timing {
+    const ms = [...this.#ms].sort((a, b) => a - b);
+    const wall = ms.reduce((a, b) => a + b, 0);
+    // Below ~50 ms of wall time the rusage ticks say nothing.
+    const cpu = wall >= 50 ? this.#cpu : NaN;
+    return { ms, output: this.#output ?? [], cores: cpu / wall, cpuPerRun: cpu / ms.length };
+  }
+}
+
+/** Warms every timer up, then times them in rounds; resolves when every plan is done. */
+export async function timeInRounds(timers: readonly Timer[]): Promise<void> {
+  for (const t of timers) await t.warm();
+  for (let round = 0;; round++) {
+    let ran = false;
+    for (const t of timers) ran = (await t.timeRound(round)) || ran;
+    if (!ran) return;
+  }
+}
