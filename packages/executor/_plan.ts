@@ -1,6 +1,6 @@
 /**
  * Splits a batch into contiguous row ranges: windows that bound the staging memory, and shards
- * inside each window that the workers take in order.
+ * inside each window that the workers take in order as they become free.
  *
  * @module
  */
@@ -22,28 +22,50 @@ export function splitRows(start: number, end: number, size: number): RowRange[] 
   return out;
 }
 
-/** Shards per worker by default: enough for a fast worker to take over a slow one's share. */
-export const SHARDS_PER_WORKER = 4;
-
 /**
- * Rows per shard: `requested` when given, else about {@linkcode SHARDS_PER_WORKER} shards per
- * worker (workers take the next shard as they finish, which evens out a busy core), rounded up
- * to whole `batch`es once a shard is bigger than one.
+ * Hands out the shards of `[start, end)` in order. With a fixed `size` every shard has `size` rows
+ * (the last may be shorter). Without one, shards are guided: each takes about half of an even
+ * share of what is left (`remaining / (2 × workers)`) in whole `batch`es, so shards start large
+ * (few messages) and shrink towards the end, where a worker that finishes early waits at most one
+ * small shard for the others. Once that share is under a batch, what is left is split evenly, at
+ * most one batch per shard.
  */
-export function shardSize(
-  rows: number,
-  workers: number,
-  requested: number | undefined,
-  batch = 32,
-): number {
-  if (requested !== undefined) {
-    if (!Number.isInteger(requested) || requested < 1) {
-      throw new RangeError(`shardRows must be a positive integer, received ${requested}`);
+export class ShardCursor {
+  #next: number;
+  #end: number;
+  #workers: number;
+  #size: number | undefined;
+  #batch: number;
+
+  /** A cursor over `[start, end)`; throws a `RangeError` for a `size` that is not a positive integer. */
+  constructor(start: number, end: number, workers: number, size?: number, batch = 32) {
+    if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
+      throw new RangeError(`shardRows must be a positive integer, received ${size}`);
     }
-    return requested;
+    this.#next = start;
+    this.#end = end;
+    this.#workers = Math.max(1, workers);
+    this.#size = size;
+    this.#batch = Math.max(1, batch);
   }
-  const size = Math.max(1, Math.ceil(rows / (workers * SHARDS_PER_WORKER)));
-  return size > batch ? Math.ceil(size / batch) * batch : size;
+
+  /** The next shard, or `null` when every row has been handed out. */
+  take(): RowRange | null {
+    const left = this.#end - this.#next;
+    if (left <= 0) return null;
+    let n = this.#size;
+    if (n === undefined) {
+      const share = Math.ceil(left / (2 * this.#workers));
+      if (share >= this.#batch) n = Math.ceil(share / this.#batch) * this.#batch;
+      else {
+        // Less than a batch each: split what is left evenly, at most a batch a shard, from now on.
+        n = this.#size = Math.min(this.#batch, Math.ceil(left / this.#workers));
+      }
+    }
+    const shard = { start: this.#next, end: Math.min(this.#end, this.#next + n) };
+    this.#next = shard.end;
+    return shard;
+  }
 }
 
 /** Rows per staging window so that `bytesPerRow` × rows stays within `maxBytes` (at least 1). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shardSize, splitRows, windowRows } from "./_plan.ts";
+import { ShardCursor, splitRows, windowRows } from "./_plan.ts";
 
 Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter", () => {
   assert.deepEqual(splitRows(0, 7, 3), [
@@ -10,14 +10,26 @@ Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter"
   assert.deepEqual(splitRows(5, 5, 3), [{ start: 5, end: 5 }]);
 });
 
-Deno.test("shardSize cuts four shards per worker in whole batches, or as requested", () => {
-  assert.equal(shardSize(1024, 2, undefined), 128);
-  assert.equal(shardSize(1000, 2, undefined), 128);
-  assert.equal(shardSize(1000, 2, undefined, 100), 200);
-  assert.equal(shardSize(37, 4, undefined), 3);
-  assert.equal(shardSize(2, 4, undefined), 1);
-  assert.equal(shardSize(37, 4, 5), 5);
-  assert.throws(() => shardSize(37, 4, 0), {
+function all(cursor: ShardCursor): number[] {
+  const sizes: number[] = [];
+  for (let s = cursor.take(); s; s = cursor.take()) sizes.push(s.end - s.start);
+  return sizes;
+}
+
+Deno.test("ShardCursor hands out guided shards that shrink to one batch", () => {
+  assert.deepEqual(all(new ShardCursor(0, 1024, 2)), [256, 192, 160, 128, 96, 64, 32, 32, 32, 32]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2)), [64, 64, 32, 32, 32, 32]);
+  assert.deepEqual(all(new ShardCursor(0, 37, 4)), [10, 10, 10, 7]);
+  assert.deepEqual(all(new ShardCursor(0, 2, 4)), [1, 1]);
+  assert.deepEqual(all(new ShardCursor(10, 20, 2, undefined, 4)), [4, 4, 2]);
+});
+
+Deno.test("ShardCursor takes a fixed shard size when asked, and checks it", () => {
+  assert.deepEqual(all(new ShardCursor(0, 7, 2, 3)), [3, 3, 1]);
+  const c = new ShardCursor(5, 6, 2, 3);
+  assert.deepEqual(c.take(), { start: 5, end: 6 });
+  assert.equal(c.take(), null);
+  assert.throws(() => new ShardCursor(0, 37, 4, 0), {
     name: "RangeError",
     message: "shardRows must be a positive integer, received 0",
   });

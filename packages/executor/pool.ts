@@ -7,7 +7,7 @@
 import type { Tensor } from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
 import type { SharedRef } from "./_messages.ts";
-import { type RowRange, shardSize, splitRows, windowRows } from "./_plan.ts";
+import { type RowRange, ShardCursor, splitRows, windowRows } from "./_plan.ts";
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
 import {
@@ -229,7 +229,7 @@ export class WorkerPool implements AsyncDisposable {
     ) {
       throw new RangeError(`batchSize must be a positive integer, received ${options.batchSize}`);
     }
-    shardSize(rows, this.size, options.shardRows);
+    new ShardCursor(0, rows, this.size, options.shardRows); // checks shardRows
     signal?.throwIfAborted();
 
     const release = await this.#lock.acquire(signal);
@@ -376,16 +376,13 @@ export class WorkerPool implements AsyncDisposable {
         start = first.end;
         if (start === window.end) continue;
       }
-      const size = handle.stateful
-        ? window.end - start
-        : shardSize(window.end - start, slots.length, options.shardRows, options.batchSize);
-      const shards = splitRows(start, window.end, size);
+      const cursor = handle.stateful
+        ? new ShardCursor(start, window.end, 1, window.end - start)
+        : new ShardCursor(start, window.end, slots.length, options.shardRows, options.batchSize);
       const outs = outputs;
-      let next = 0;
       const loop = async (slot: number) => {
-        while (!run.stopped && next < shards.length) {
-          const shard = shards[next++];
-          const refsOut = outs.map((o) => rowsRef(o.rows, shard));
+        for (let shard = cursor.take(); shard && !run.stopped; shard = cursor.take()) {
+          const refsOut = outs.map((o) => rowsRef(o.rows, shard!));
           await this.#runShard(slot, handle, shard, refsIn(shard), refsOut, options, run, rows);
           if (!run.stopped) progress(shard.end - shard.start);
         }

@@ -91,8 +91,9 @@ export interface PredictOptions {
   /** Called after each finished shard. */
   onProgress?: (progress: PredictProgress) => void;
   /**
-   * Rows per shard, the unit of work a worker takes and of progress (default: about four shards
-   * per worker, in whole batches). Results are bit-identical for any value.
+   * Rows per shard, the unit of work a worker takes and of progress. By default shards are
+   * guided: large at first, then shrinking to one batch as the rows run out, so workers finish
+   * together. Results are bit-identical for any value.
    */
   shardRows?: number;
 }
