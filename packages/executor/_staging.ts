@@ -79,27 +79,56 @@ export function stagingBytesPerRow(inputs: readonly Tensor[]): number {
   return bytes;
 }
 
-/** Stages inputs window by window; shared inputs are passed through untouched. */
+/** Staging regions start on cache lines. */
+const ALIGN = 64;
+
+/**
+ * Stages inputs window by window; shared inputs are passed through untouched. The inputs that
+ * are not shared get one region each of a single `SharedArrayBuffer`, which a later call can
+ * reuse (pass it back as `spare`): a fresh buffer's first write costs a page fault per page,
+ * which for a large input is as long as several batches of the model.
+ */
 export class Stager {
   #inputs: readonly Tensor[];
-  #buffers: (SharedArrayBuffer | null)[];
+  #offsets: (number | null)[];
+  #buffer: SharedArrayBuffer | null;
 
-  /** Prepares staging buffers of `windowRows` rows for each input not already shared. */
-  constructor(inputs: readonly Tensor[], windowRows: number) {
+  /**
+   * Prepares a region of `windowRows` rows for each input not already shared, in `spare` when
+   * it is large enough, else in a new buffer.
+   */
+  constructor(
+    inputs: readonly Tensor[],
+    windowRows: number,
+    spare: SharedArrayBuffer | null = null,
+  ) {
     this.#inputs = inputs;
-    this.#buffers = inputs.map((t) => {
+    let total = 0;
+    this.#offsets = inputs.map((t) => {
       if (t.data.buffer instanceof SharedArrayBuffer) return null;
+      const at = total;
       const bytes = windowRows * rowElements(t.shape.slice(1)) * bytesPerElement(t.dtype);
-      return new SharedArrayBuffer(Math.max(1, bytes));
+      total += Math.ceil(bytes / ALIGN) * ALIGN;
+      return at;
     });
+    this.#buffer = this.#offsets.every((o) => o === null)
+      ? null
+      : spare !== null && spare.byteLength >= total
+      ? spare
+      : new SharedArrayBuffer(Math.max(1, total));
+  }
+
+  /** The buffer holding the staged inputs (null when every input is already shared). */
+  get buffer(): SharedArrayBuffer | null {
+    return this.#buffer;
   }
 
   /** Copies rows `window` of the non-shared inputs in; returns a row view of every input. */
   stage(window: RowRange): SharedRows[] {
     return this.#inputs.map((t, i) => {
       const rowShape = t.shape.slice(1);
-      const shared = this.#buffers[i];
-      if (shared === null) {
+      const at = this.#offsets[i];
+      if (at === null || this.#buffer === null) {
         return {
           buffer: t.data.buffer as SharedArrayBuffer,
           byteOffset: t.data.byteOffset,
@@ -110,8 +139,16 @@ export class Stager {
       }
       const per = rowElements(rowShape);
       const n = (window.end - window.start) * per;
-      typed(t.dtype, shared, 0, n).set(t.data.subarray(window.start * per, window.end * per));
-      return { buffer: shared, byteOffset: 0, dtype: t.dtype, rowShape, firstRow: window.start };
+      typed(t.dtype, this.#buffer, at, n).set(
+        t.data.subarray(window.start * per, window.end * per),
+      );
+      return {
+        buffer: this.#buffer,
+        byteOffset: at,
+        dtype: t.dtype,
+        rowShape,
+        firstRow: window.start,
+      };
     });
   }
 }

@@ -23,3 +23,20 @@ Deno.test("sharedOutput allocates a zeroed tensor in shared memory", () => {
   viewOf(rowsRef(rows, { start: 1, end: 2 })).set([7, 8]);
   assert.deepEqual(Array.from(tensor.data), [0, 0, 7, 8, 0, 0]);
 });
+
+Deno.test("Stager reuses a large enough spare buffer and allocates past a small one", () => {
+  const a = new Tensor(Float32Array.from({ length: 6 }, (_, i) => i), [3, 2]);
+  const b = new Tensor(Int32Array.from([7, 8, 9]), [3, 1]);
+  const first = new Stager([a, b], 3);
+  assert.equal(first.buffer!.byteLength, 128); // two regions, each rounded up to 64 bytes
+  const again = new Stager([a, b], 3, first.buffer);
+  assert.equal(again.buffer, first.buffer);
+  const [ra, rb] = again.stage({ start: 1, end: 3 });
+  assert.equal(rb.byteOffset, 64);
+  assert.deepEqual(Array.from(viewOf(rowsRef(ra, { start: 1, end: 3 }))), [2, 3, 4, 5]);
+  assert.deepEqual(Array.from(viewOf(rowsRef(rb, { start: 2, end: 3 }))), [9]);
+  const small = new SharedArrayBuffer(64);
+  assert.notEqual(new Stager([a, b], 3, small).buffer, small);
+  const shared = new Tensor(new Float32Array(new SharedArrayBuffer(8)), [2, 1]);
+  assert.equal(new Stager([shared], 2, small).buffer, null);
+});

@@ -91,6 +91,8 @@ export class WorkerPool implements AsyncDisposable {
   #current: Run | null = null;
   #jobIds = 0;
   #maxStaging: number;
+  /** The staging buffer of the last call, kept for the next one (at most `maxStagingBytes` plus alignment). */
+  #spare: SharedArrayBuffer | null = null;
 
   private constructor(workers: number, url: URL, maxStaging: number) {
     this.#url = url;
@@ -265,6 +267,7 @@ export class WorkerPool implements AsyncDisposable {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = new Error("WorkerPool is closed");
+      this.#spare = null;
       this.#lock.close(this.#closed);
       this.#current?.stop(this.#closed);
       for (const s of this.#slots) s.terminate(this.#closed);
@@ -342,7 +345,12 @@ export class WorkerPool implements AsyncDisposable {
     const perWindow = handle.stateful
       ? Math.max(rows, 1)
       : windowRows(rows, stagingBytesPerRow(inputs), this.#maxStaging);
-    const stager = new Stager(inputs, Math.min(perWindow, rows));
+    // Calls run one at a time and end only once no worker reads their inputs any more, so the
+    // staging buffer of the last call can be reused (its pages are already mapped). A stateful
+    // call stages all its rows at once: a buffer over the bound (plus alignment) is not kept.
+    const stager = new Stager(inputs, Math.min(perWindow, rows), this.#spare);
+    const used = stager.buffer;
+    if (used && used.byteLength <= this.#maxStaging + 64 * inputs.length) this.#spare = used;
     let rowsDone = 0;
     const progress = (n: number) => {
       rowsDone += n;
