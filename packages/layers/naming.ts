@@ -22,16 +22,6 @@ export function uniqueLayerName(prefix: string): string {
   return n === 0 ? prefix : `${prefix}_${n}`;
 }
 
-/** Marks a name as taken, so auto-naming skips it (used when a config names its layers). */
-export function reserveLayerName(name: string): void {
-  const m = /^(.*?)(?:_(\d+))?$/.exec(name);
-  if (!m) return;
-  const prefix = m[1];
-  const index = m[2] === undefined ? 0 : Number(m[2]);
-  const n = counters.get(prefix) ?? 0;
-  if (index >= n) counters.set(prefix, index + 1);
-}
-
 /** Resets the auto-naming counters, as `keras.backend.clear_session()` does. */
 export function resetLayerNames(): void {
   counters.clear();
