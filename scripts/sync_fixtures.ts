@@ -1,8 +1,10 @@
 /**
- * `deno task sync-fixtures [--check] [--from DIR] [--to DIR]`: copies the Keras reference
- * fixtures (`../shared/fixtures/keras/` beside the checkout) into `tests/fixtures/keras/`, every
- * file byte for byte (`case.json`, `model.keras`, `model.h5`, `model.weights.h5`, the JSON
- * indexes), and removes files the source no longer has. `keras-wild` is never copied.
+ * `deno task sync-fixtures [--check] [--set NAME | --from DIR --to DIR]`: copies the Keras
+ * reference fixture sets (`../shared/fixtures/<set>/` beside the checkout, for each set of
+ * {@linkcode FIXTURE_SETS}) into `tests/fixtures/<set>/`, every file byte for byte (`case.json`,
+ * `model.keras`, `model.h5`, `model.weights.h5`, the JSON indexes), and removes files the source
+ * no longer has. `keras-wild` is never copied. `--set` syncs one set; `--from`/`--to` one pair of
+ * folders.
  *
  * With `--check` nothing is written: the script lists what differs and exits with code 1 when
  * the copy is out of date.
@@ -26,6 +28,22 @@ export interface SyncPlan {
 const EXCLUDED = new Set(["keras-wild"]);
 
 const repoRoot = new URL("../", import.meta.url);
+
+/** The fixture sets copied by default: `keras` (recurrent layers) and `keras-layers` (the rest). */
+export const FIXTURE_SETS: readonly string[] = ["keras", "keras-layers"];
+
+/** Where a set comes from (`../shared/fixtures/<set>/`) and goes (`tests/fixtures/<set>/`). */
+export function setFolders(set: string): { from: string; to: string } {
+  if (!FIXTURE_SETS.includes(set)) {
+    throw new RangeError(
+      `Unknown fixture set "${set}": expected one of ${FIXTURE_SETS.join(", ")}`,
+    );
+  }
+  return {
+    from: decodeURIComponent(new URL(`../shared/fixtures/${set}/`, repoRoot).pathname),
+    to: decodeURIComponent(new URL(`tests/fixtures/${set}/`, repoRoot).pathname),
+  };
+}
 
 /** The default source: `../shared/fixtures/keras/` relative to the repository root. */
 export const DEFAULT_FROM: string = decodeURIComponent(
@@ -135,22 +153,28 @@ export function describePlan(plan: SyncPlan): string {
     `to remove, ${plan.same} unchanged`;
 }
 
-function parseArgs(args: string[]): { check: boolean; from: string; to: string } {
+const USAGE = "Usage: sync_fixtures.ts [--check] [--set NAME | --from DIR --to DIR]";
+
+function parseArgs(args: string[]): { check: boolean; pairs: { from: string; to: string }[] } {
   let check = false;
-  let from = DEFAULT_FROM;
-  let to = DEFAULT_TO;
+  let from: string | undefined;
+  let to: string | undefined;
+  const sets: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--check") check = true;
     else if (a === "--from" && i + 1 < args.length) from = args[++i];
     else if (a === "--to" && i + 1 < args.length) to = args[++i];
-    else {
-      throw new RangeError(
-        `Unknown argument "${a}". Usage: sync_fixtures.ts [--check] [--from DIR] [--to DIR]`,
-      );
-    }
+    else if (a === "--set" && i + 1 < args.length) sets.push(args[++i]);
+    else throw new RangeError(`Unknown argument "${a}". ${USAGE}`);
   }
-  return { check, from, to };
+  if (from !== undefined || to !== undefined) {
+    if (sets.length > 0) {
+      throw new RangeError(`--set cannot be combined with --from/--to. ${USAGE}`);
+    }
+    return { check, pairs: [{ from: from ?? DEFAULT_FROM, to: to ?? DEFAULT_TO }] };
+  }
+  return { check, pairs: (sets.length > 0 ? sets : FIXTURE_SETS).map(setFolders) };
 }
 
 /** At most `limit` lines, then a count of the rest. */
@@ -161,7 +185,13 @@ function clip(lines: string[], limit = 20): string[] {
 
 /** Runs the command line; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { check, from, to } = parseArgs(args);
+  const { check, pairs } = parseArgs(args);
+  let code = 0;
+  for (const { from, to } of pairs) code = Math.max(code, await syncPair(from, to, check));
+  return code;
+}
+
+async function syncPair(from: string, to: string, check: boolean): Promise<number> {
   const plan = await planSync(from, to);
   const changes = [
     ...plan.add.map((p) => `  add     ${p}`),

@@ -3,8 +3,10 @@ import {
   applySync,
   DEFAULT_FROM,
   DEFAULT_TO,
+  FIXTURE_SETS,
   listFiles,
   planSync,
+  setFolders,
 } from "../scripts/sync_fixtures.ts";
 
 async function write(path: string, text: string): Promise<void> {
@@ -57,4 +59,12 @@ Deno.test("DEFAULT_FROM and DEFAULT_TO resolve beside and inside the repository"
   assert.match(DEFAULT_FROM, /\/shared\/fixtures\/keras\/$/);
   assert.match(DEFAULT_TO, /\/tests\/fixtures\/keras\/$/);
   assert.ok(!DEFAULT_FROM.includes("keras-wild"));
+});
+
+Deno.test("setFolders() maps each fixture set beside and inside the repository", () => {
+  assert.deepEqual(FIXTURE_SETS, ["keras", "keras-layers"]);
+  const { from, to } = setFolders("keras-layers");
+  assert.match(from, /\/shared\/fixtures\/keras-layers\/$/);
+  assert.match(to, /\/tests\/fixtures\/keras-layers\/$/);
+  assert.throws(() => setFolders("keras-wild"), /Unknown fixture set "keras-wild"/);
 });
