@@ -1,6 +1,9 @@
+import { fileSystemFor } from "./_source.ts";
+
 /**
  * Writes `bytes` to `path` atomically: first to `path + ".tmp-<random>"`, then renamed over
- * `path`. On any error the temporary file is removed and `path` is left as it was.
+ * `path`. On any error the temporary file is removed and `path` is left as it was. File paths
+ * need Deno: elsewhere it throws a `TypeError` saying so, before anything is written.
  *
  * @example
  * ```ts ignore
@@ -8,16 +11,17 @@
  * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const fs = fileSystemFor(path, "keep the bytes yourself (modelToBytes, weightsToBytes)");
   const suffix = Array.from(
     crypto.getRandomValues(new Uint8Array(6)),
     (b) => b.toString(16).padStart(2, "0"),
   ).join("");
   const tmp = `${path}.tmp-${suffix}`;
   try {
-    await Deno.writeFile(tmp, bytes, { createNew: true });
-    await Deno.rename(tmp, path);
+    await fs.writeFile(tmp, bytes, { createNew: true });
+    await fs.rename(tmp, path);
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
+    await fs.remove(tmp).catch(() => {});
     throw e;
   }
 }

@@ -1,11 +1,13 @@
 import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
 import { buildModel, type Model } from "./_model_api.ts";
 import { type Layer, type LayerFactory, RNN, StackedRNNCells } from "@kerno/layers";
-import { describeStart, readSource, withLabel } from "./_source.ts";
+import { describeStart, type FileSource, readSource, withLabel } from "./_source.ts";
 import { loadKerasWeights } from "./keras_weights.ts";
 import { translateLegacyConfig } from "./legacy_config.ts";
 import { loadLegacyWeights } from "./legacy_weights.ts";
 import { hasZipSignature, readZip } from "./zip.ts";
+
+export type { FileSource } from "./_source.ts";
 
 /** Options of {@linkcode loadModel}. */
 export interface LoadModelOptions {
@@ -31,7 +33,8 @@ export function isKeras2Version(version: unknown): boolean {
 /**
  * Loads a Keras model file: a `.keras` archive (Keras 3) or a legacy HDF5 `.h5` (Keras 2,
  * tf.keras, or Keras 3's `model.save("x.h5")`). The format is detected from the magic bytes, not
- * the name. Legacy configs are translated (see {@linkcode translateLegacyConfig}); weights are
+ * the name. `source` is a path (Deno only), a `URL` (fetched; `file:` URLs need Deno), a
+ * `Response`, or the file's bytes; in a browser, pass a URL, a `Response` or bytes. Legacy configs are translated (see {@linkcode translateLegacyConfig}); weights are
  * matched by structure (`.keras`) or by order (`.h5`), all checked before any is set.
  *
  * @example
@@ -40,13 +43,14 @@ export function isKeras2Version(version: unknown): boolean {
  * const notes: string[] = [];
  * const model = await loadModel("lstm_model.h5", { notes });
  * notes.forEach((n) => console.log(n));
+ * const inBrowser = await loadModel(new URL("model.keras", location.href)); // fetched
  * ```
  */
 export async function loadModel(
-  pathOrBytes: string | Uint8Array,
+  source: FileSource,
   options: LoadModelOptions = {},
 ): Promise<Model> {
-  const { bytes, label } = await readSource(pathOrBytes, options.label);
+  const { bytes, label } = await readSource(source, options.label);
   return modelFromBytes(bytes, { ...options, label });
 }
 
@@ -189,7 +193,7 @@ function checkTopLevel(weights: H5Group, label: string): void {
  * legacy Keras HDF5 weights or model file (matched by order, as Keras does), or the
  * `model.weights.h5` inside a `.keras` archive. Everything is validated first: a missing or
  * wrong-shaped weight throws an error naming the file, the layer and the path, and leaves the
- * model untouched.
+ * model untouched. `source` is read as {@linkcode loadModel} reads it.
  *
  * @example
  * ```ts ignore
@@ -199,10 +203,10 @@ function checkTopLevel(weights: H5Group, label: string): void {
  */
 export async function loadWeights(
   model: Model,
-  pathOrBytes: string | Uint8Array,
+  source: FileSource,
   options: { label?: string } = {},
 ): Promise<void> {
-  const { bytes, label } = await readSource(pathOrBytes, options.label);
+  const { bytes, label } = await readSource(source, options.label);
   weightsFromBytes(model, bytes, label);
 }
 

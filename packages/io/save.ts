@@ -1,5 +1,6 @@
 import { type Model, serializeModel } from "./_model_api.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { fileSystemFor } from "./_source.ts";
 import { kerasWeightsToBytes } from "./keras_weights.ts";
 import { writeZip } from "./zip.ts";
 
@@ -41,7 +42,8 @@ export function weightsToBytes(model: Model): Uint8Array {
 
 /**
  * Saves `model` as a `.keras` archive that Keras 3 loads (`keras.saving.load_model`). The file is
- * written atomically (a temporary file renamed into place).
+ * written atomically (a temporary file renamed into place). File paths need Deno; elsewhere (a
+ * browser) use {@linkcode modelToBytes}.
  *
  * @example
  * ```ts ignore
@@ -50,10 +52,12 @@ export function weightsToBytes(model: Model): Uint8Array {
  * ```
  */
 export async function saveModel(model: Model, path: string): Promise<void> {
+  fileSystemFor(path, "keep the bytes of modelToBytes(model) yourself");
   await writeFileAtomic(path, modelToBytes(model));
 }
 
 /** Saves `model`'s weights as a Keras 3 `.weights.h5` file (atomically). */
 export async function saveWeights(model: Model, path: string): Promise<void> {
+  fileSystemFor(path, "keep the bytes of weightsToBytes(model) yourself");
   await writeFileAtomic(path, weightsToBytes(model));
 }

@@ -36,10 +36,15 @@ export { Input, Model, modelFromJSON, Sequential } from "@kerno/model";
 export {
   loadModel,
   loadWeights,
+  modelFromBytes,
+  modelToBytes,
   readNpy,
   readNpz,
   saveModel,
   saveWeights,
+  weightsFromBytes,
+  weightsToBytes,
   writeNpy,
 } from "@kerno/io";
+export type { FileSource } from "@kerno/io";
 export { WorkerPool } from "@kerno/executor";
