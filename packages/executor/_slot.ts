@@ -7,6 +7,7 @@
  */
 import { ControlClient } from "./_control.ts";
 import type { BuildOptions, RunJob, WeightSlot, WorkerMessage } from "./_messages.ts";
+import { diagnoseLoad, type WorkerSource } from "./_worker_source.ts";
 
 /** What a slot needs to load a model into its worker. */
 export interface LoadSpec {
@@ -58,13 +59,14 @@ export class WorkerSlot {
   #loaded = new Map<number, Promise<void>>();
   #onGone: () => void;
 
-  /** Starts the worker module at `url`; `onGone` runs once when it is gone. */
-  constructor(index: number, url: URL, onGone: () => void) {
+  /** Starts a worker from `source`; `onGone` runs once when it is gone. */
+  constructor(index: number, source: WorkerSource, onGone: () => void) {
     this.index = index;
     this.#onGone = onGone;
     this.dead = new Promise<never>((_, reject) => (this.#killDead = reject));
     this.dead.catch(() => {});
-    this.#worker = new Worker(url, { type: "module" });
+    this.#worker = source.start();
+    let started = false;
     let readyResolve!: () => void;
     this.ready = new Promise<void>((resolve, reject) => {
       readyResolve = resolve;
@@ -74,8 +76,10 @@ export class WorkerSlot {
     this.#worker.addEventListener("message", (ev: MessageEvent) => {
       const m = ev.data as WorkerMessage | null;
       if (!m || typeof m !== "object" || !("kerno" in m)) return;
-      if (m.kerno === "ready") readyResolve();
-      else if (m.kerno === "exit") this.#die(new Error(m.reason));
+      if (m.kerno === "ready") {
+        started = true;
+        readyResolve();
+      } else if (m.kerno === "exit") this.#die(new Error(m.reason));
       else if (this.#pending && m.jobId === this.#pending.jobId) {
         const p = this.#pending;
         this.#pending = null;
@@ -85,7 +89,16 @@ export class WorkerSlot {
     });
     this.#worker.addEventListener("error", (ev: ErrorEvent) => {
       ev.preventDefault();
-      this.#die(new Error(`the worker crashed: ${ev.message}`));
+      if (started) {
+        this.#die(new Error(`the worker crashed: ${ev.message ?? "(the browser gave no reason)"}`));
+        return;
+      }
+      // A browser's error event for a module that did not load has no message: ask the server.
+      const why = ev.message ? Promise.resolve(ev.message) : diagnoseLoad(source.url);
+      why.then((reason) => {
+        const detail = reason ?? "(the browser gave no reason)";
+        this.#die(new Error(`could not start the worker module ${source.url}: ${detail}`));
+      });
     });
     this.#control = new ControlClient(this.#worker, this.dead);
   }

@@ -20,6 +20,7 @@ import {
   viewOf,
 } from "./_staging.ts";
 import { checkInputs } from "./_validate.ts";
+import { type WorkerSource, workerSource } from "./_worker_source.ts";
 import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
 import {
   type Nested,
@@ -32,11 +33,6 @@ import {
 const DEFAULT_STAGING = 64 * 1024 * 1024;
 /** Rows of the first call when output shapes are not known in advance (Keras's batch). */
 const PROBE_ROWS = 32;
-
-/** Options only tests use: another worker module (e.g. one with a stand-in model). */
-interface InternalOptions extends PoolOptions {
-  workerUrl?: URL;
-}
 
 /** The state of one running request. */
 interface Run {
@@ -51,6 +47,18 @@ function rowShapeOf(shape: readonly (number | null)[]): number[] | null {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Throws, naming the headers to send, where there is no shared memory (a page not isolated). */
+function checkSharedMemory(): void {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (typeof SharedArrayBuffer === "undefined" || isolated === false) {
+    throw new Error(
+      "WorkerPool needs SharedArrayBuffer, which browsers give only to cross-origin isolated " +
+        `pages (crossOriginIsolated is ${isolated}): serve the page with the headers ` +
+        '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"',
+    );
+  }
 }
 
 /**
@@ -81,7 +89,7 @@ function describe(e: unknown): string {
  * ```
  */
 export class WorkerPool implements AsyncDisposable {
-  #url: URL;
+  #source: WorkerSource;
   #slots: WorkerSlot[] = [];
   #live = 0;
   #closed: Error | null = null;
@@ -94,15 +102,17 @@ export class WorkerPool implements AsyncDisposable {
   /** The staging buffer of the last call, kept for the next one (at most `maxStagingBytes` plus alignment). */
   #spare: SharedArrayBuffer | null = null;
 
-  private constructor(workers: number, url: URL, maxStaging: number) {
-    this.#url = url;
+  private constructor(workers: number, source: WorkerSource, maxStaging: number) {
+    this.#source = source;
     this.#maxStaging = maxStaging;
     for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn(i));
   }
 
   /**
    * Starts `workers` module workers (default `navigator.hardwareConcurrency`) and resolves when
-   * all are ready. Throws a `RangeError` for a worker count that is not a positive integer.
+   * all are ready. Throws a `RangeError` for a worker count that is not a positive integer, and an
+   * error naming the COOP/COEP headers on a page without `SharedArrayBuffer` (not cross-origin
+   * isolated). A worker module that does not load rejects with its URL and the reason.
    */
   static async create(options: PoolOptions = {}): Promise<WorkerPool> {
     const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
@@ -113,13 +123,19 @@ export class WorkerPool implements AsyncDisposable {
     if (!(staging > 0)) {
       throw new RangeError(`maxStagingBytes must be positive, received ${staging}`);
     }
-    const url = (options as InternalOptions).workerUrl ?? new URL("./worker.ts", import.meta.url);
-    const pool = new WorkerPool(workers, url, staging);
+    checkSharedMemory();
+    const source = workerSource(options.workerUrl);
+    const pool = new WorkerPool(workers, source, staging);
     try {
       await Promise.all(pool.#slots.map((s) => s.ready));
     } catch (e) {
       await pool.close();
-      throw new Error(`WorkerPool could not start its workers: ${describe(e)}`, { cause: e });
+      const hint = source.isDefault
+        ? " (after bundling, pass workerUrl: the URL of the bundled @kerno/kerno/worker entry)"
+        : "";
+      throw new Error(`WorkerPool could not start its workers: ${describe(e)}${hint}`, {
+        cause: e,
+      });
     }
     return pool;
   }
@@ -286,7 +302,7 @@ export class WorkerPool implements AsyncDisposable {
 
   #spawn(index: number): WorkerSlot {
     this.#live++;
-    return new WorkerSlot(index, this.#url, () => this.#live--);
+    return new WorkerSlot(index, this.#source, () => this.#live--);
   }
 
   #replaceDead(): void {

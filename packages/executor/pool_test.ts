@@ -7,7 +7,7 @@ import { type StubConfig, StubModel } from "./testdata/stub_model.ts";
 const workerUrl = new URL("./testdata/stub_worker.ts", import.meta.url);
 
 function stubPool(workers: number, extra: PoolOptions = {}): Promise<WorkerPool> {
-  return WorkerPool.create({ workers, workerUrl, ...extra } as PoolOptions);
+  return WorkerPool.create({ workers, workerUrl, ...extra });
 }
 
 function stub(extra: Partial<StubConfig> = {}): StubModel {
@@ -230,8 +230,24 @@ Deno.test("WorkerPool.create refuses a bad worker count and cleans up after a fa
     message: "workers must be a positive integer, received 0",
   });
   const missing = new URL("./testdata/no_such_worker.ts", import.meta.url);
-  await assert.rejects(
-    WorkerPool.create({ workers: 2, workerUrl: missing } as PoolOptions),
-    { message: /^WorkerPool could not start its workers: / },
-  );
+  await assert.rejects(WorkerPool.create({ workers: 2, workerUrl: missing }), {
+    message: new RegExp(
+      `^WorkerPool could not start its workers: could not start the worker module ${
+        missing.href.replace(/[.]/g, "\\.")
+      }: `,
+    ),
+  });
+});
+
+Deno.test("WorkerPool.create names the COOP/COEP headers where the page is not cross-origin isolated", async () => {
+  Object.defineProperty(globalThis, "crossOriginIsolated", { value: false, configurable: true });
+  try {
+    await assert.rejects(WorkerPool.create({ workers: 1, workerUrl }), {
+      message: "WorkerPool needs SharedArrayBuffer, which browsers give only to cross-origin " +
+        "isolated pages (crossOriginIsolated is false): serve the page with the headers " +
+        '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"',
+    });
+  } finally {
+    delete (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  }
 });

@@ -66,6 +66,20 @@ export interface PoolOptions {
    * shared memory (default 64 MiB). Larger inputs are staged and run window by window.
    */
   maxStagingBytes?: number;
+  /**
+   * Where the worker module lives: the URL of `@kerno/kerno/worker` (or `@kerno/executor/worker`)
+   * as built for this page. By default it is `./worker.ts` beside `@kerno/executor`, started as
+   * `new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })`, the form Vite,
+   * webpack 5 and Parcel recognize and bundle themselves, and that Deno runs as it is. With
+   * `deno bundle` or esbuild, bundle the worker as a second entry point (`deno task build:browser`
+   * does) and pass its URL here.
+   *
+   * @example
+   * ```ts ignore
+   * const pool = await WorkerPool.create({ workerUrl: new URL("./worker.js", import.meta.url) });
+   * ```
+   */
+  workerUrl?: string | URL;
 }
 
 /** Progress of one {@linkcode WorkerPool.predict} call, reported after each finished shard. */

@@ -1,6 +1,7 @@
 /**
  * The pool's worker entry: serves the pool protocol with models rebuilt by `@kerno/model`'s
- * `modelFromJSON`. Started by `WorkerPool`; not meant to be imported.
+ * `modelFromJSON`. `WorkerPool` starts it; import it only as a bundle entry point of its own
+ * (for a browser build), then pass the bundled file's URL as `PoolOptions.workerUrl`.
  *
  * @module
  */
