@@ -22,7 +22,9 @@ export async function openModel(path: string): Promise<CliModel> {
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) throw new Error(`model file not found: ${path}`);
     const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`cannot load model ${path}: ${why}`, { cause: e });
+    // Loader errors usually start with the path already.
+    const detail = why.startsWith(`${path}: `) ? why : `${path}: ${why}`;
+    throw new Error(`cannot load model ${detail}`, { cause: e });
   }
 }
 

@@ -46,15 +46,17 @@ Options:
   -m, --model PATH       Model file: .keras, or a legacy .h5 full-model file
   -i, --input PATH       One .npy per model input, in the model's input order
   -o, --output PATH      One .npy per flat model output, in order; or a single .npz for all
-  -w, --workers N        Worker threads (default: all cores)
+  -w, --workers N        Worker threads (default: all cores; at most the cores and the batches)
+      --oversubscribe    Start --workers N even when N is more than the cores
   -b, --batch-size B     Rows per model call inside a worker (default 32, as in Keras)
   -q, --quiet            No progress and no final line
       --verbose          Print stack traces on failure
   -h, --help             Show this help
 
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the final line, with
-sequences per second, goes to stdout. Outputs are written atomically (temporary file, then
-rename), and only when every row succeeded. Results are bit-identical to model.predict(x).`;
+sequences per second, goes to stdout. Paths are checked before any work (inputs exist, output
+folders exist, outputs end in .npy or a single .npz). Outputs are written atomically, and only
+when every row succeeded. Results are bit-identical to model.predict(x).`;
 
 /** `kerno summary --help`. */
 export const SUMMARY_HELP = `kerno summary — print the Keras summary table of a model file

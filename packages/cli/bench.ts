@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { WorkerPool } from "@kerno/executor";
 import { Random, Tensor } from "@kerno/tensor";
 import { type CommandIO, positiveInt } from "./_io.ts";
+import { joinDashValues } from "./_args.ts";
 import { type CliModel, openModel, specNames } from "./_load.ts";
 import { formatRate } from "./progress.ts";
 import { BENCH_HELP, UsageError } from "./_usage.ts";
@@ -51,7 +52,7 @@ async function time(run: () => unknown, iterations: number): Promise<number> {
 /** Runs `kerno bench` with `args`; resolves with the exit code. */
 export async function benchCommand(args: string[], io: CommandIO): Promise<number> {
   const { values: v } = parseArgs({
-    args,
+    args: joinDashValues(args, { n: "batch", t: "timesteps", w: "workers", k: "iterations" }),
     options: {
       model: { type: "string", short: "m" },
       batch: { type: "string", short: "n" },

@@ -9,19 +9,25 @@ import { writeFileAtomic, writeNpy, writeNpz } from "@kerno/io";
 import type { Tensor } from "@kerno/tensor";
 import { type CommandIO, positiveInt, readInput } from "./_io.ts";
 import { openModel, specNames } from "./_load.ts";
+import { joinDashValues } from "./_args.ts";
+import { checkInputFiles, checkOutputFiles, outputFormat } from "./_paths.ts";
 import { formatRate, ProgressReporter } from "./progress.ts";
 import { PREDICT_HELP, UsageError } from "./_usage.ts";
 
 const COMMAND = "predict";
 
+/** Keras's default batch size, which `--batch-size` overrides. */
+const DEFAULT_BATCH = 32;
+
 function parse(args: string[]) {
   return parseArgs({
-    args,
+    args: joinDashValues(args, { w: "workers", b: "batch-size" }),
     options: {
       model: { type: "string", short: "m" },
       input: { type: "string", short: "i", multiple: true },
       output: { type: "string", short: "o", multiple: true },
       workers: { type: "string", short: "w" },
+      oversubscribe: { type: "boolean" },
       "batch-size": { type: "string", short: "b" },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean" },
@@ -49,6 +55,9 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   if (outputs.length === 0) throw new UsageError("missing --output", COMMAND);
   const workers = positiveInt(v.workers, "--workers", COMMAND);
   const batchSize = positiveInt(v["batch-size"], "--batch-size", COMMAND);
+  const format = outputFormat(outputs, COMMAND);
+  await checkInputFiles(inputs);
+  await checkOutputFiles(outputs);
 
   const model = await openModel(v.model);
   const inNames = specNames(model.inputs);
@@ -60,7 +69,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
     );
   }
   const outNames = specNames(model.outputs);
-  const asNpz = outputs.length === 1 && outputs[0].endsWith(".npz");
+  const asNpz = format === "npz";
   if (!asNpz && outputs.length !== model.outputs.length) {
     throw new UsageError(
       `the model has ${outNames.length} output(s) (${outNames.join(", ")}), ` +
@@ -74,7 +83,14 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   }
   const rows = xs[0].shape[0] ?? 0;
 
-  await using pool = await WorkerPool.create({ workers });
+  const poolSize = workerCount(
+    workers,
+    v.oversubscribe ?? false,
+    rows,
+    batchSize,
+    v.quiet ? null : io,
+  );
+  await using pool = await WorkerPool.create({ workers: poolSize, oversubscribe: v.oversubscribe });
   const progress = v.quiet
     ? null
     : new ProgressReporter(io.stderr, { tty: io.stderrIsTerminal, total: rows });
@@ -104,6 +120,39 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
     );
   }
   return 0;
+}
+
+/**
+ * Workers worth starting: the requested count (default: the cores), at most the cores unless
+ * `oversubscribe`, and never more than the batches there are to run. Notes each cap on stderr.
+ */
+function workerCount(
+  requested: number | undefined,
+  oversubscribe: boolean,
+  rows: number,
+  batchSize = DEFAULT_BATCH,
+  io: CommandIO | null,
+): number {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  let n = requested ?? cores;
+  if (n > cores && !oversubscribe) {
+    io?.stderr.write(
+      `kerno predict: --workers ${n} capped at ${cores}, the number of cores ` +
+        `(--oversubscribe starts them all)\n`,
+    );
+    n = cores;
+  }
+  const batches = Math.max(1, Math.ceil(rows / batchSize));
+  if (n > batches) {
+    if (requested !== undefined) {
+      io?.stderr.write(
+        `kerno predict: ${batches} worker(s) for ${rows} rows ` +
+          `(${batches} batch(es) of --batch-size ${batchSize})\n`,
+      );
+    }
+    n = batches;
+  }
+  return n;
 }
 
 function uniqueKey(taken: Record<string, unknown>, name: string): string {

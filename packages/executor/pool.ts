@@ -110,15 +110,19 @@ export class WorkerPool implements AsyncDisposable {
 
   /**
    * Starts `workers` module workers (default `navigator.hardwareConcurrency`) and resolves when
-   * all are ready. Throws a `RangeError` for a worker count that is not a positive integer, and an
-   * error naming the COOP/COEP headers on a page without `SharedArrayBuffer` (not cross-origin
-   * isolated). A worker module that does not load rejects with its URL and the reason.
+   * all are ready. A count above the core count is capped at it unless `oversubscribe` is set
+   * (`pool.size` says how many started). Throws a `RangeError` for a worker count that is not a
+   * positive integer, and an error naming the COOP/COEP headers on a page without
+   * `SharedArrayBuffer` (not cross-origin isolated). A worker module that does not load rejects
+   * with its URL and the reason.
    */
   static async create(options: PoolOptions = {}): Promise<WorkerPool> {
-    const workers = options.workers ?? navigator.hardwareConcurrency ?? 1;
-    if (!Number.isInteger(workers) || workers < 1) {
-      throw new RangeError(`workers must be a positive integer, received ${workers}`);
+    const cores = navigator.hardwareConcurrency ?? 1;
+    const requested = options.workers ?? cores;
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new RangeError(`workers must be a positive integer, received ${requested}`);
     }
+    const workers = options.oversubscribe ? requested : Math.min(requested, cores);
     const staging = options.maxStagingBytes ?? DEFAULT_STAGING;
     if (!(staging > 0)) {
       throw new RangeError(`maxStagingBytes must be positive, received ${staging}`);

@@ -31,7 +31,7 @@ const CASES = [
 ];
 
 Deno.test("WorkerPool.predict on fixture models is bit-identical to model.predict", async () => {
-  await using pool = await WorkerPool.create({ workers: 3 });
+  await using pool = await WorkerPool.create({ workers: 3, oversubscribe: true });
   for (const name of CASES) {
     const { model, runs } = readCase(name);
     const asPoolModel: PoolModel = model; // @kerno/model's Model fits the pool's contract
@@ -62,7 +62,7 @@ Deno.test("WorkerPool.predict matches model.predict with 1 and 4 workers", async
   const { model, runs } = readCase("batch37_bidi_gru_mask");
   const want = model.predictFlat(runs[0].inputs);
   for (const workers of [1, 4]) {
-    await using pool = await WorkerPool.create({ workers });
+    await using pool = await WorkerPool.create({ workers, oversubscribe: true });
     assertBitIdentical(await pool.predictFlat(model, runs[0].inputs), want, `${workers} workers`);
   }
 });

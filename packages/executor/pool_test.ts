@@ -7,7 +7,7 @@ import { type StubConfig, StubModel } from "./testdata/stub_model.ts";
 const workerUrl = new URL("./testdata/stub_worker.ts", import.meta.url);
 
 function stubPool(workers: number, extra: PoolOptions = {}): Promise<WorkerPool> {
-  return WorkerPool.create({ workers, workerUrl, ...extra });
+  return WorkerPool.create({ workers, oversubscribe: true, workerUrl, ...extra });
 }
 
 function stub(extra: Partial<StubConfig> = {}): StubModel {
@@ -222,6 +222,16 @@ Deno.test("WorkerPool.close terminates every worker and rejects pending calls", 
   await assert.rejects(queued, { message: "WorkerPool is closed" });
   await assert.rejects(pool.predict(slow, x), { message: "WorkerPool is closed" });
   await pool.close();
+});
+
+Deno.test("WorkerPool.create caps the workers at the core count unless oversubscribe is set", async () => {
+  const cores = navigator.hardwareConcurrency;
+  {
+    await using capped = await WorkerPool.create({ workers: cores + 1, workerUrl });
+    assert.equal(capped.size, cores);
+  }
+  await using forced = await stubPool(cores + 1);
+  assert.equal(forced.size, cores + 1);
 });
 
 Deno.test("WorkerPool.create refuses a bad worker count and cleans up after a failed start", async () => {

@@ -59,8 +59,14 @@ export interface PoolModel {
 
 /** Options of {@linkcode WorkerPool.create}. */
 export interface PoolOptions {
-  /** Number of workers; default `navigator.hardwareConcurrency`. */
+  /**
+   * Number of workers; default `navigator.hardwareConcurrency`. More than the machine's cores
+   * only slows a run down, so a larger count is capped at the core count (read `pool.size`)
+   * unless `oversubscribe` is set.
+   */
   workers?: number;
+  /** Starts `workers` workers even when that is more than the machine's cores (default false). */
+  oversubscribe?: boolean;
   /**
    * Upper bound, in bytes, of the shared staging buffers for inputs that are not already in
    * shared memory (default 64 MiB). Larger inputs are staged and run window by window.

@@ -2,8 +2,9 @@ import { fileSystemFor } from "./_source.ts";
 
 /**
  * Writes `bytes` to `path` atomically: first to `path + ".tmp-<random>"`, then renamed over
- * `path`. On any error the temporary file is removed and `path` is left as it was. File paths
- * need Deno: elsewhere it throws a `TypeError` saying so, before anything is written.
+ * `path`. On any error the temporary file is removed, `path` is left as it was, and the error
+ * names `path` (never the temporary name). File paths need Deno: elsewhere it throws a
+ * `TypeError` saying so, before anything is written.
  *
  * @example
  * ```ts ignore
@@ -22,6 +23,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.remove(tmp).catch(() => {});
+    if (e instanceof Error) e.message = e.message.replaceAll(tmp, path);
     throw e;
   }
 }
