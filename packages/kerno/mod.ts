@@ -28,7 +28,7 @@
  */
 export * as layers from "./layers.ts";
 export * as initializers from "./initializers.ts";
-export { allClose, Tensor, tensor } from "@kerno/tensor";
+export { allClose, compareClose, Tensor, tensor } from "@kerno/tensor";
 export type { DType, NestedArray } from "@kerno/tensor";
 export { resetLayerNames } from "@kerno/layers";
 export type { Nested, Shape, SymbolicTensor } from "@kerno/layers";

@@ -1,6 +1,9 @@
 import { formatShape, Tensor } from "./tensor.ts";
 
-/** Tolerances of {@linkcode allClose}: pass when `|a − b| ≤ atol + rtol·|b|`. */
+/**
+ * Tolerances of {@linkcode allClose} and {@linkcode compareClose}: pass when
+ * `|a − b| ≤ atol + rtol·|b|`.
+ */
 export interface AllCloseOptions {
   /** Absolute tolerance. Default 1e-5. */
   atol?: number;
@@ -8,8 +11,8 @@ export interface AllCloseOptions {
   rtol?: number;
 }
 
-/** What {@linkcode allClose} found. */
-export interface AllCloseResult {
+/** What {@linkcode compareClose} found. */
+export interface CloseReport {
   /** Every element within tolerance. */
   ok: boolean;
   /** The largest `|a − b|` (`Infinity` when a NaN or an unmatched infinity is involved). */
@@ -23,22 +26,41 @@ function values(x: Tensor | ArrayLike<number>): ArrayLike<number> {
 }
 
 /**
- * Compares `a` (got) with `b` (want) element by element, as numpy's `allclose`:
+ * Whether `a` (got) is close to `b` (want) everywhere, as numpy's `allclose`:
  * `|a − b| ≤ atol + rtol·|b|`. NaN never matches; equal infinities do. Tensors must have the
- * same shape, arrays the same length (else a `TypeError`).
+ * same shape, arrays the same length (else a `TypeError`). {@linkcode compareClose} also says
+ * where and by how much they differ.
  *
  * @example
  * ```ts
  * import { allClose } from "@kerno/tensor";
- * const r = allClose([1, 2.000001], [1, 2], { atol: 1e-5, rtol: 1e-5 });
- * // r = { ok: true, maxAbsDiff: ~1e-6, firstFailure: null }
+ * if (!allClose([1, 2.000001], [1, 2])) throw new Error("not close"); // close: no throw
  * ```
  */
 export function allClose(
   a: Tensor | ArrayLike<number>,
   b: Tensor | ArrayLike<number>,
   options: AllCloseOptions = {},
-): AllCloseResult {
+): boolean {
+  return compareClose(a, b, options).ok;
+}
+
+/**
+ * Compares `a` (got) with `b` (want) as {@linkcode allClose} does and reports the largest
+ * difference and the first element out of tolerance.
+ *
+ * @example
+ * ```ts
+ * import { compareClose } from "@kerno/tensor";
+ * const r = compareClose([1, 2.1], [1, 2], { atol: 1e-3, rtol: 0 });
+ * // r = { ok: false, maxAbsDiff: ~0.1, firstFailure: 1 }
+ * ```
+ */
+export function compareClose(
+  a: Tensor | ArrayLike<number>,
+  b: Tensor | ArrayLike<number>,
+  options: AllCloseOptions = {},
+): CloseReport {
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-5;
   if (!(atol >= 0) || !(rtol >= 0)) {

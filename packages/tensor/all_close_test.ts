@@ -1,38 +1,38 @@
 import assert from "node:assert/strict";
-import { allClose } from "./all_close.ts";
+import { allClose, compareClose } from "./all_close.ts";
 import { tensor } from "./tensor.ts";
 
 Deno.test("allClose passes within atol + rtol·|want| and reports the largest difference", () => {
-  const r = allClose([1, 100.0009], [1, 100], { atol: 1e-5, rtol: 1e-5 });
+  const r = compareClose([1, 100.0009], [1, 100], { atol: 1e-5, rtol: 1e-5 });
   assert.equal(r.ok, true);
   assert.equal(r.firstFailure, null);
   assert.ok(Math.abs(r.maxAbsDiff - 0.0009) < 1e-9);
 });
 
 Deno.test("allClose reports the first element out of tolerance", () => {
-  const r = allClose([1, 2.1, 3, 5], [1, 2, 3, 4], { atol: 1e-3, rtol: 0 });
+  const r = compareClose([1, 2.1, 3, 5], [1, 2, 3, 4], { atol: 1e-3, rtol: 0 });
   assert.equal(r.ok, false);
   assert.equal(r.firstFailure, 1);
   assert.equal(r.maxAbsDiff, 1);
 });
 
 Deno.test("allClose treats NaN as a failure and equal infinities as equal", () => {
-  assert.deepEqual(allClose([NaN], [1]), { ok: false, maxAbsDiff: Infinity, firstFailure: 0 });
-  assert.deepEqual(allClose([Infinity], [Infinity]), {
+  assert.deepEqual(compareClose([NaN], [1]), { ok: false, maxAbsDiff: Infinity, firstFailure: 0 });
+  assert.deepEqual(compareClose([Infinity], [Infinity]), {
     ok: true,
     maxAbsDiff: 0,
     firstFailure: null,
   });
-  assert.equal(allClose([1], [Infinity]).ok, false);
+  assert.equal(compareClose([1], [Infinity]).ok, false);
 });
 
 Deno.test("allClose compares tensors and refuses different shapes or lengths", () => {
-  assert.equal(allClose(tensor([[1, 2]]), tensor([[1, 2]])).ok, true);
-  assert.throws(() => allClose(tensor([[1, 2]]), tensor([1, 2])), {
+  assert.equal(compareClose(tensor([[1, 2]]), tensor([[1, 2]])).ok, true);
+  assert.throws(() => compareClose(tensor([[1, 2]]), tensor([1, 2])), {
     name: "TypeError",
     message: "allClose: shapes differ: (1, 2) vs (2,)",
   });
-  assert.throws(() => allClose([1, 2], [1]), {
+  assert.throws(() => compareClose([1, 2], [1]), {
     name: "TypeError",
     message: "allClose: lengths differ: 2 vs 1",
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { gemm } from "./gemm.ts";
 import { gemmNaive } from "./gemm_naive.ts";
 import { Random } from "./random.ts";
-import { allClose } from "./all_close.ts";
+import { compareClose } from "./all_close.ts";
 import { randomF32 } from "./_test_util.ts";
 import { useWasm } from "./_gemm_wasm.ts";
 
@@ -119,7 +119,7 @@ Deno.test("gemm stays within 1e-5 of gemmNaive across several k-blocks and n-blo
   for (const [transA, transB] of COMBOS) {
     for (const c of [{ m: 9, n: 17, k: 700 }, { m: 70, n: 530, k: 257 }]) {
       const { got, want } = runBoth(rng, { ...c, transA, transB }, 1, 1, true);
-      const r = allClose(got, want, { atol: 1e-5, rtol: 1e-5 });
+      const r = compareClose(got, want, { atol: 1e-5, rtol: 1e-5 });
       assert.ok(r.ok, `${JSON.stringify(c)} ${transA} ${transB}: max diff ${r.maxAbsDiff}`);
     }
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { allClose, type Tensor, tensor } from "@kerno/tensor";
+import { compareClose, type Tensor, tensor } from "@kerno/tensor";
 import { deserializeLayer, serializeLayer } from "../registry.ts";
 import { Dense } from "./dense.ts";
 
@@ -80,7 +80,7 @@ Deno.test("Dense matches Keras on the activation fixtures (Dense(4) on (2, 5, 3)
     const y = dense.apply(x) as Tensor;
     const want = c.outputs[0];
     assert.deepEqual(y.shape, want.shape);
-    const r = allClose(y, want.data, { atol: 1e-5, rtol: 1e-5 });
+    const r = compareClose(y, want.data, { atol: 1e-5, rtol: 1e-5 });
     assert.ok(r.ok, `activation ${name}: max |diff| ${r.maxAbsDiff}`);
   }
 });

@@ -19,7 +19,7 @@ Deno.test("TimeDistributed(Dense) equals Dense applied at each timestep", () => 
       const step = tensor(x.f32.slice((b * 3 + t) * 4, (b * 3 + t + 1) * 4), [1, 4]);
       const want = inner.apply(step) as Tensor;
       const got = y.f32.slice((b * 3 + t) * 3, (b * 3 + t + 1) * 3);
-      assert.ok(allClose(got, want.f32, { atol: 0, rtol: 0 }).ok, `b=${b} t=${t}`);
+      assert.ok(allClose(got, want.f32, { atol: 0, rtol: 0 }), `b=${b} t=${t}`);
     }
   }
 });
