@@ -24,11 +24,14 @@ export { WorkerPool } from "./pool.ts";
 export { ModelHandle } from "./model_handle.ts";
 export { nestOutputs } from "./types.ts";
 export type {
+  BatchInput,
   Nested,
   OutputStructure,
   PoolModel,
   PoolOptions,
   PoolTensorSpec,
+  PredictBatchesOptions,
   PredictOptions,
   PredictProgress,
+  StreamProgress,
 } from "./types.ts";

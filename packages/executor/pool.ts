@@ -23,10 +23,12 @@ import { checkInputs } from "./_validate.ts";
 import { type WorkerSource, workerSource } from "./_worker_source.ts";
 import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
 import {
+  type BatchInput,
   type Nested,
   nestOutputs,
   type PoolModel,
   type PoolOptions,
+  type PredictBatchesOptions,
   type PredictOptions,
 } from "./types.ts";
 
@@ -281,6 +283,103 @@ export class WorkerPool implements AsyncDisposable {
     };
     work.then(done, done);
     return await Promise.race([work, stopped]);
+  }
+
+  /**
+   * Streams batches through the pool with bounded memory: takes `source` (an iterable or async
+   * iterable of batches, each a tensor or one tensor per input) and yields each batch's outputs
+   * in order, nested as {@linkcode WorkerPool.predict} nests them. At most `inFlight` batches
+   * (default 2) are taken and not yet yielded: the next batch is read while the pool runs the
+   * current one, and a consumer that stops pulling stops the reading (back-pressure). The
+   * outputs, concatenated, are bit-identical to one `predict` over the concatenated batches
+   * (for a stateful model, when every batch but the last is a whole number of `batchSize` rows,
+   * since its state is carried from batch to batch as over one call).
+   *
+   * The first failing batch ends the stream with its error; breaking out of the loop, an
+   * error or `signal` cancel the batches still queued and close the source.
+   *
+   * @example
+   * ```ts ignore
+   * async function* windows() {
+   *   for (let start = 0; start < rows; start += 4096) yield await readRows(start, start + 4096);
+   * }
+   * for await (const y of pool.predictBatches(model, windows(), { inFlight: 2 })) {
+   *   await append(y as Tensor);
+   * }
+   * ```
+   */
+  async *predictBatches(
+    modelOrHandle: PoolModel | ModelHandle,
+    source: Iterable<BatchInput> | AsyncIterable<BatchInput>,
+    options: PredictBatchesOptions = {},
+  ): AsyncGenerator<Nested<Tensor>, void, undefined> {
+    const structure = modelOrHandle instanceof ModelHandle
+      ? modelOrHandle.structure
+      : modelOrHandle.outputStructure();
+    for await (const flat of this.predictBatchesFlat(modelOrHandle, source, options)) {
+      yield nestOutputs(flat, structure);
+    }
+  }
+
+  /** Like {@linkcode WorkerPool.predictBatches}, but yields each batch's flat list of outputs. */
+  async *predictBatchesFlat(
+    modelOrHandle: PoolModel | ModelHandle,
+    source: Iterable<BatchInput> | AsyncIterable<BatchInput>,
+    options: PredictBatchesOptions = {},
+  ): AsyncGenerator<Tensor[], void, undefined> {
+    this.#assertOpen();
+    const inFlight = options.inFlight ?? 2;
+    if (!Number.isInteger(inFlight) || inFlight < 1) {
+      throw new RangeError(`inFlight must be a positive integer, received ${inFlight}`);
+    }
+    const { signal, onProgress, inFlight: _, ...predictOptions } = options;
+    signal?.throwIfAborted();
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const iterator = Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : source[Symbol.iterator]();
+    const pending: Promise<Tensor[]>[] = [];
+    let rowsDone = 0;
+    let batchesDone = 0;
+    const start = (x: BatchInput): Promise<Tensor[]> => {
+      let seen = 0;
+      const batch = this.predictFlat(modelOrHandle, x, {
+        ...predictOptions,
+        signal: stop.signal,
+        onProgress: (p) => {
+          rowsDone += p.rowsDone - seen;
+          seen = p.rowsDone;
+          onProgress?.({ rowsDone, batchesDone });
+        },
+      }).then((ys) => {
+        batchesDone++;
+        return ys;
+      });
+      batch.catch(() => {}); // awaited in its turn; not an unhandled rejection meanwhile
+      return batch;
+    };
+    let exhausted = false;
+    try {
+      for (;;) {
+        while (!exhausted && pending.length < inFlight) {
+          const next = await iterator.next();
+          if (next.done) exhausted = true;
+          else pending.push(start(next.value));
+        }
+        const head = pending.shift();
+        if (!head) return;
+        yield await head;
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (pending.length > 0) {
+        stop.abort(new Error("predictBatches ended before these batches ran"));
+        await Promise.allSettled(pending);
+      }
+      if (!exhausted) await iterator.return?.();
+    }
   }
 
   /** Terminates every worker; pending and queued requests reject. Safe to call twice. */

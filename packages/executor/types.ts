@@ -117,3 +117,27 @@ export interface PredictOptions {
    */
   shardRows?: number;
 }
+
+/** One batch of {@linkcode WorkerPool.predictBatches}'s source: the tensor, or one per input. */
+export type BatchInput = Tensor | readonly Tensor[];
+
+/** Progress of a {@linkcode WorkerPool.predictBatches} stream, reported after each shard. */
+export interface StreamProgress {
+  /** Rows finished so far, over every batch of the stream. */
+  readonly rowsDone: number;
+  /** Batches whose outputs are complete. */
+  readonly batchesDone: number;
+}
+
+/** Options of {@linkcode WorkerPool.predictBatches}. */
+export interface PredictBatchesOptions extends Omit<PredictOptions, "onProgress"> {
+  /**
+   * Batches taken from the source and not yet handed out as outputs (default 2): the next
+   * batch is read while the pool works on the current one, and the source is not asked for
+   * batch `k` before the outputs of batch `k - inFlight` have been yielded, so a source may
+   * reuse that batch's memory.
+   */
+  inFlight?: number;
+  /** Called after each finished shard. */
+  onProgress?: (progress: StreamProgress) => void;
+}

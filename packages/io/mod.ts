@@ -31,3 +31,5 @@ export * from "./atomic_write.ts";
 export * from "./npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";
+export * from "./npy_file.ts";
+export * from "./partial_file.ts";
