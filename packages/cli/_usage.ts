@@ -26,6 +26,7 @@ Usage:
 
 Commands:
   predict   Run a model on .npy inputs and write .npy outputs, on all cores
+  join      Concatenate .npy slices (from predict --shard or --rows) into one file
   summary   Print the Keras summary table of a model file
   bench     Measure sequences per second of a model on random inputs
 
@@ -49,14 +50,41 @@ Options:
   -w, --workers N        Worker threads (default: all cores; at most the cores and the batches)
       --oversubscribe    Start --workers N even when N is more than the cores
   -b, --batch-size B     Rows per model call inside a worker (default 32, as in Keras)
+      --rows START:END   Compute only rows START..END-1 of the inputs (either may be left
+                         out; END past the last row stops at it)
+      --shard I/N        Compute only shard I of N (I from 0): contiguous ranges of whole
+                         batches, sizes within one batch of each other
+      --window-rows R    Rows read and predicted at a time (default: whole batches filling
+                         32 MiB of input); memory grows with it, not with the input's rows
   -q, --quiet            No progress and no final line
       --verbose          Print stack traces on failure
   -h, --help             Show this help
 
+Inputs are read a window at a time and each .npy output is written as it is computed, so
+inputs larger than memory work; a .npz output is built in memory. Outputs are written under
+a temporary name (NAME.kerno-partial-XXXX) and renamed into place only when every row
+succeeded; temporary files left by a killed run are removed by the next run in that folder.
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the final line, with
 sequences per second, goes to stdout. Paths are checked before any work (inputs exist, output
-folders exist, outputs end in .npy or a single .npz). Outputs are written atomically, and only
-when every row succeeded. Results are bit-identical to model.predict(x).`;
+folders exist, outputs end in .npy or a single .npz). Results are bit-identical to
+model.predict(x), and the slices of --shard or --rows runs, joined (kerno join), are
+bit-identical to one run.`;
+
+/** `kerno join --help`. */
+export const JOIN_HELP = `kerno join — concatenate .npy files along their first axis
+
+Usage:
+  kerno join --output Y.npy PART0.npy PART1.npy ...
+
+Joins the slices written by kerno predict --shard I/N (or --rows) in the order given, as
+numpy.concatenate does, a chunk at a time: every part needs the same dtype and the same
+shape after the first axis. The output appears only once complete.
+
+Options:
+  -o, --output PATH   The joined .npy file
+  -q, --quiet         No final line
+      --verbose       Print stack traces on failure
+  -h, --help          Show this help`;
 
 /** `kerno summary --help`. */
 export const SUMMARY_HELP = `kerno summary — print the Keras summary table of a model file

@@ -34,7 +34,7 @@ Deno.test("main exits with 2 and a hint on bad usage", async () => {
   assert.deepEqual(await run(["fly"]), {
     code: 2,
     out: "",
-    err: 'kerno: unknown command "fly" (expected one of: predict, summary, bench)\n' +
+    err: 'kerno: unknown command "fly" (expected one of: predict, summary, bench, join)\n' +
       'Run "kerno --help" for usage.\n',
   });
   assert.deepEqual(await run(["predict", "--input", "x.npy", "--output", "y.npy"]), {

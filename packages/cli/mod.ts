@@ -1,6 +1,7 @@
 /**
- * `@kerno/cli`: the `kerno` command — `predict` (.npy in, .npy out, on every core), `summary`
- * (the Keras table) and `bench` — as a function you can call, {@linkcode main}.
+ * `@kerno/cli`: the `kerno` command — `predict` (.npy in, .npy out, on every core, streamed),
+ * `join` (slices into one file), `summary` (the Keras table) and `bench` — as a function you
+ * can call, {@linkcode main}.
  *
  * @example Run a model from the shell
  * ```sh
@@ -16,6 +17,7 @@
  * @module
  */
 import { benchCommand } from "./bench.ts";
+import { joinCommand } from "./join.ts";
 import type { CommandIO } from "./_io.ts";
 import { predictCommand } from "./predict.ts";
 import type { TextSink } from "./progress.ts";
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   predict: predictCommand,
   summary: summaryCommand,
   bench: benchCommand,
+  join: joinCommand,
 };
 
 function processSink(file: { writeSync(p: Uint8Array): number }): TextSink {

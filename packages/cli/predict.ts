@@ -1,23 +1,39 @@
 /**
- * `kerno predict`: .npy inputs in, .npy outputs out, batch spread over a worker pool.
+ * `kerno predict`: .npy inputs in, .npy outputs out, batch spread over a worker pool. Inputs
+ * are read a window of rows at a time and outputs appended to files whose headers are written
+ * first, so memory does not grow with the number of rows; `--rows` / `--shard` compute one
+ * slice of the rows, for jobs spread over several processes or machines.
  *
  * @module
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { WorkerPool } from "@kerno/executor";
-import { writeFileAtomic, writeNpy, writeNpz } from "@kerno/io";
-import type { Tensor } from "@kerno/tensor";
-import { type CommandIO, positiveInt, readInput } from "./_io.ts";
+import { isStatefulModel, WorkerPool } from "@kerno/executor";
+import { removeStalePartials } from "@kerno/io";
+import { type CommandIO, positiveInt } from "./_io.ts";
 import { openModel, specNames } from "./_load.ts";
 import { joinDashValues } from "./_args.ts";
 import { checkInputFiles, checkOutputFiles, outputFormat } from "./_paths.ts";
+import { parseSlice, resolveSlice } from "./_slice.ts";
+import {
+  type InputFiles,
+  NpyOutputs,
+  NpzOutput,
+  openInputs,
+  type OutputSink,
+  readWindows,
+  uniqueKeys,
+} from "./_stream.ts";
 import { formatRate, ProgressReporter } from "./progress.ts";
 import { PREDICT_HELP, UsageError } from "./_usage.ts";
 
 const COMMAND = "predict";
-
-/** Keras's default batch size, which `--batch-size` overrides. */
+/** Rows per model call when `--batch-size` is not given (Keras's default). */
 const DEFAULT_BATCH = 32;
+/** Input bytes per window when `--window-rows` is not given. */
+const WINDOW_BYTES = 32 * 2 ** 20;
+/** Windows read ahead of the one being written: the next is read while the pool runs one. */
+const IN_FLIGHT = 2;
 
 function parse(args: string[]) {
   return parseArgs({
@@ -29,6 +45,9 @@ function parse(args: string[]) {
       workers: { type: "string", short: "w" },
       oversubscribe: { type: "boolean" },
       "batch-size": { type: "string", short: "b" },
+      rows: { type: "string" },
+      shard: { type: "string" },
+      "window-rows": { type: "string" },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -36,6 +55,19 @@ function parse(args: string[]) {
     allowPositionals: false,
     strict: true,
   }).values;
+}
+
+/**
+ * Rows per window: as many whole batches as fit in {@linkcode WINDOW_BYTES} of input (at least
+ * one batch).
+ */
+function defaultWindowRows(files: InputFiles, batch: number): number {
+  const bytesPerRow = files.readers.reduce(
+    (n, r) => n + 4 * r.shape.slice(1).reduce((a, b) => a * b, 1),
+    0,
+  );
+  const batches = Math.floor(WINDOW_BYTES / Math.max(1, bytesPerRow) / batch);
+  return Math.max(1, batches) * batch;
 }
 
 /**
@@ -55,6 +87,8 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   if (outputs.length === 0) throw new UsageError("missing --output", COMMAND);
   const workers = positiveInt(v.workers, "--workers", COMMAND);
   const batchSize = positiveInt(v["batch-size"], "--batch-size", COMMAND);
+  const windowRows = positiveInt(v["window-rows"], "--window-rows", COMMAND);
+  const request = parseSlice(v.rows, v.shard);
   const format = outputFormat(outputs, COMMAND);
   await checkInputFiles(inputs);
   await checkOutputFiles(outputs);
@@ -77,46 +111,70 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
       COMMAND,
     );
   }
-  const xs: Tensor[] = [];
-  for (let i = 0; i < inputs.length; i++) {
-    xs.push(await readInput(inputs[i], model.inputs[i].dtype));
+  if (request.kind !== "all" && isStatefulModel(model)) {
+    throw new UsageError(
+      `--${request.kind} cannot be used with a stateful model: its state runs from the first ` +
+        `row to the last, so a slice would start from the wrong state`,
+      COMMAND,
+    );
   }
-  const rows = xs[0].shape[0] ?? 0;
+  using files = await openInputs(inputs, model.inputs, inNames, model.name ?? "model");
+  const batch = batchSize ?? DEFAULT_BATCH;
+  const slice = resolveSlice(request, files.rows, batch);
+  const rows = slice.end - slice.start;
+  const perWindow = windowRows ?? defaultWindowRows(files, batch);
 
-  const poolSize = workerCount(
-    workers,
-    v.oversubscribe ?? false,
-    rows,
-    batchSize,
-    v.quiet ? null : io,
-  );
-  await using pool = await WorkerPool.create({ workers: poolSize, oversubscribe: v.oversubscribe });
-  const progress = v.quiet
-    ? null
-    : new ProgressReporter(io.stderr, { tty: io.stderrIsTerminal, total: rows });
-  const started = performance.now();
-  let ys: Tensor[];
+  for (const dir of new Set(outputs.map((o) => dirname(o)))) await removeStalePartials(dir);
+  const sink: OutputSink = asNpz
+    ? new NpzOutput(outputs[0], uniqueKeys(outNames), model.outputs)
+    : await NpyOutputs.create(outputs, model.outputs, outNames, rows);
+  let seconds = 0;
+  let poolSize = 0;
   try {
-    ys = await pool.predictFlat(model, xs, {
+    const count = workerCount(
+      workers,
+      v.oversubscribe ?? false,
+      rows,
       batchSize,
-      onProgress: progress ? (p) => progress.update(p.rowsDone) : undefined,
+      v.quiet ? null : io,
+    );
+    await using pool = await WorkerPool.create({
+      workers: count,
+      oversubscribe: v.oversubscribe,
     });
-  } finally {
-    progress?.finish();
-  }
-  const seconds = (performance.now() - started) / 1000;
-
-  if (asNpz) {
-    const arrays: Record<string, Tensor> = {};
-    ys.forEach((y, i) => (arrays[uniqueKey(arrays, outNames[i])] = y));
-    await writeFileAtomic(outputs[0], writeNpz(arrays));
-  } else {
-    for (let i = 0; i < ys.length; i++) await writeFileAtomic(outputs[i], writeNpy(ys[i]));
+    poolSize = pool.size;
+    const progress = v.quiet
+      ? null
+      : new ProgressReporter(io.stderr, { tty: io.stderrIsTerminal, total: rows });
+    const started = performance.now();
+    try {
+      const windows = readWindows(
+        files,
+        model.inputs.map((s) => s.dtype),
+        slice,
+        perWindow,
+        IN_FLIGHT,
+      );
+      const results = pool.predictBatchesFlat(model, windows, {
+        inFlight: IN_FLIGHT,
+        batchSize,
+        onProgress: progress ? (p) => progress.update(p.rowsDone) : undefined,
+      });
+      for await (const ys of results) await sink.add(ys);
+    } finally {
+      progress?.finish();
+    }
+    await sink.commit();
+    seconds = (performance.now() - started) / 1000;
+  } catch (e) {
+    await sink.abort();
+    throw e;
   }
   if (!v.quiet) {
+    const part = request.kind === "all" ? "" : ` (rows ${slice.start}:${slice.end})`;
     io.stdout.write(
-      `predicted ${rows} sequences in ${seconds.toFixed(2)} s: ` +
-        `${formatRate(seconds > 0 ? rows / seconds : 0)} sequences/s (${pool.size} workers)\n`,
+      `predicted ${rows} sequences${part} in ${seconds.toFixed(2)} s: ` +
+        `${formatRate(seconds > 0 ? rows / seconds : 0)} sequences/s (${poolSize} workers)\n`,
     );
   }
   return 0;
@@ -153,10 +211,4 @@ function workerCount(
     n = batches;
   }
   return n;
-}
-
-function uniqueKey(taken: Record<string, unknown>, name: string): string {
-  let key = name;
-  for (let i = 1; key in taken; i++) key = `${name}_${i}`;
-  return key;
 }

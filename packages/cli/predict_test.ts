@@ -145,7 +145,8 @@ Deno.test("predictCommand refuses wrong file counts (exit 2) and bad data (exit 
     assert.equal(bad.code, 1);
     assert.equal(
       bad.err,
-      'kerno: error: Input 0 ("input_layer") of model "functional" is incompatible: expected shape (None, 5, 3), received shape (2, 5, 7)\n',
+      'kerno: error: Input 0 ("input_layer") of model "functional" is incompatible: expected shape (None, 5, 3), ' +
+        `received shape (2, 5, 7) (${dir}/bad.npy)\n`,
     );
     await assert.rejects(Deno.stat(`${dir}/all.npz`), Deno.errors.NotFound);
   });

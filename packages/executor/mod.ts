@@ -21,7 +21,7 @@
  * @module
  */
 export { WorkerPool } from "./pool.ts";
-export { ModelHandle } from "./model_handle.ts";
+export { isStatefulModel, ModelHandle } from "./model_handle.ts";
 export { nestOutputs } from "./types.ts";
 export type {
   BatchInput,

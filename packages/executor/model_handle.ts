@@ -28,6 +28,14 @@ function hasStatefulLayer(layers: readonly unknown[]): boolean {
   });
 }
 
+/**
+ * Whether `model` has a stateful layer (also inside wrappers and nested models): the pool runs
+ * such a model on one worker and carries its state from call to call.
+ */
+export function isStatefulModel(model: PoolModel): boolean {
+  return hasStatefulLayer(model.layers);
+}
+
 /** Every layer of the tree: the model's layers, nested models' layers, wrapped layers and cells. */
 function allLayers(layers: readonly unknown[], out: object[] = []): object[] {
   for (const layer of layers) {
