@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { joinNpyFiles, removeStalePartials } from "@kerno/io";
 import type { CommandIO } from "./_io.ts";
-import { checkInputFiles, checkOutputFiles } from "./_paths.ts";
+import { checkOutputFiles } from "./_paths.ts";
 import { JOIN_HELP, UsageError } from "./_usage.ts";
 
 const COMMAND = "join";
@@ -41,7 +41,10 @@ export async function joinCommand(args: string[], io: CommandIO): Promise<number
   if (parts.includes(v.output)) {
     throw new UsageError(`--output ${v.output} is also one of the files to join`, COMMAND);
   }
-  await checkInputFiles(parts);
+  for (const part of parts) {
+    const info = await Deno.stat(part).catch(() => null);
+    if (!info?.isFile) throw new Error(`file to join not found: ${part}`);
+  }
   await checkOutputFiles([v.output]);
   await removeStalePartials(dirname(v.output));
   const shape = await joinNpyFiles(parts, v.output);
