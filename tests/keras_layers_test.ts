@@ -2,10 +2,14 @@
  * The reference suite over `tests/fixtures/keras-layers` (Keras's non-recurrent layers): each case
  * named in `tests/keras_layers_passing.txt` is built from its config and from its `model.keras`,
  * `model.h5` and `model.weights.h5`, with the same checks and tolerance as `reference_test.ts`.
- * The list line `all cases` stands for every case folder.
+ * Each listed model's config must also round-trip: rebuilt from `model_config`, it writes the same
+ * config back, and its summary at 120 columns is Keras's. The list line `all cases` stands for
+ * every case folder.
  */
 import assert from "node:assert/strict";
-import { listCaseDirs } from "../scripts/_reference/case.ts";
+import { resetLayerNames } from "@kerno/layers";
+import { modelFromJSON } from "@kerno/model";
+import { listCaseDirs, readCase } from "../scripts/_reference/case.ts";
 import { formatResult, runCase } from "../scripts/_reference/run_case.ts";
 
 const DIR = decodeURIComponent(new URL("./fixtures/keras-layers", import.meta.url).pathname);
@@ -37,3 +41,18 @@ for (const source of ["config", "keras", "h5", "weights"] as const) {
     }
   });
 }
+
+Deno.test("keras-layers: every listed case's config round-trips", async (t) => {
+  for (const name of expected) {
+    await t.step(name, async () => {
+      const c = await readCase(`${DIR}/${name}`);
+      resetLayerNames();
+      const model = modelFromJSON(c.model_config);
+      assert.deepEqual(JSON.parse(model.toJSON()), c.model_config, "toJSON");
+      assert.deepEqual(JSON.parse(modelFromJSON(model.toJSON()).toJSON()), c.model_config);
+      if (c.summary_text !== undefined) {
+        assert.equal(model.summaryLines({ lineLength: 120 }).join("\n") + "\n", c.summary_text);
+      }
+    });
+  }
+});

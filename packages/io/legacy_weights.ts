@@ -64,7 +64,7 @@ export function loadLegacyWeights(model: Model, group: H5Group, label: string): 
   const owners = new Map<Variable, string>();
   fileLayers.forEach((fl, k) => {
     const layer: Layer = modelLayers[k];
-    const vars = layer.weights;
+    const vars = layer.legacyWeights;
     if (fl.weightNames.length !== vars.length) {
       throw new RangeError(
         `${label}: layer "${layer.name}" (file layer "${fl.name}") expects ${vars.length} weights, but the file has ${fl.weightNames.length}: ${

@@ -255,6 +255,23 @@ export abstract class Layer {
     return { name: this.name, trainable: this.trainable, dtype: dtypePolicyConfig() };
   }
 
+  /**
+   * Keras's serialization envelope of this layer, `{module, class_name, config,
+   * registered_name, build_config}`, as a parent's config holds it. Models add their own keys.
+   */
+  serialize(): SerializedLayer {
+    const module = (this.constructor as { module?: string }).module ?? "keras.layers";
+    const out: SerializedLayer = {
+      module,
+      class_name: this.className,
+      config: this.getConfig(),
+      registered_name: module.startsWith("keras.src.ops") ? this.className : null,
+    };
+    const build = this.getBuildConfig();
+    if (build) out.build_config = build;
+    return out;
+  }
+
   /** Keras `build_config`, or undefined when not built. */
   getBuildConfig(): Record<string, unknown> | undefined {
     if (!this.buildShapes) return undefined;
@@ -282,9 +299,27 @@ export abstract class Layer {
     return out;
   }
 
-  /** Keras's `layer.weights`: trainable variables first, then non-trainable ones. */
+  /**
+   * Keras 3's `layer.weights` (the `get_weights()` order): this layer's own trainable variables,
+   * then its own non-trainable ones, then each child's weights in turn (a BatchNormalization's
+   * moving statistics come right after its `gamma` and `beta`).
+   */
   get weights(): Variable[] {
-    const all = this.variables;
+    const own = this.ownVariables;
+    const out = [...own.filter((v) => v.trainable), ...own.filter((v) => !v.trainable)];
+    for (const [, child] of this.children()) {
+      for (const c of Array.isArray(child) ? child : [child]) out.push(...c.weights);
+    }
+    return [...new Set(out)];
+  }
+
+  /**
+   * The order legacy HDF5 files store a layer's weights in (Keras's `trainable_weights +
+   * non_trainable_weights`): every trainable variable, nested ones included, then every
+   * non-trainable one.
+   */
+  get legacyWeights(): Variable[] {
+    const all = this.weights;
     return [...all.filter((v) => v.trainable), ...all.filter((v) => !v.trainable)];
   }
 

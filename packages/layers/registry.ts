@@ -76,16 +76,10 @@ export function deserializeLayer(value: unknown, options: DeserializeOptions = {
   return factory({ ...value.config }, options);
 }
 
-/** Keras's serialization envelope for a layer: `{module, class_name, config, registered_name}`. */
+/**
+ * Keras's serialization envelope for a layer: `{module, class_name, config, registered_name}`
+ * (plus `build_config` once built), as the layer's {@linkcode Layer.serialize} writes it.
+ */
 export function serializeLayer(layer: Layer): SerializedLayer {
-  const module = (layer.constructor as { module?: string }).module ?? "keras.layers";
-  const out: SerializedLayer = {
-    module,
-    class_name: layer.className,
-    config: layer.getConfig(),
-    registered_name: module.startsWith("keras.src.ops") ? layer.className : null,
-  };
-  const build = layer.getBuildConfig();
-  if (build) out.build_config = build;
-  return out;
+  return layer.serialize();
 }

@@ -425,7 +425,7 @@ export class Model extends Layer {
   }
 
   /** Keras's `serialize_keras_object(model)`: the object {@linkcode Model.toJSON} encodes. */
-  serialize(): SerializedLayer & { compile_config: Record<string, unknown> } {
+  override serialize(): SerializedLayer & { compile_config: Record<string, unknown> } {
     const cls = this.constructor as typeof Model;
     const build = this.getBuildConfig();
     return {

@@ -20,5 +20,6 @@ export * from "./embedding.ts";
 export * from "./time_distributed.ts";
 export * from "./merge.ts";
 export * from "./concatenate.ts";
+export * from "./dot.ts";
 export * from "./not_equal.ts";
 export * from "./any.ts";

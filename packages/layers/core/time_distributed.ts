@@ -13,7 +13,9 @@ import { type Shape, shapesCompatible, shapeToString } from "../shape.ts";
  * Keras `TimeDistributed(layer)`: applies `layer` to every timestep of a `[batch, time, …]`
  * input. The input is seen as `[batch·time, …]` (no copy), the inner layer runs once over all
  * those rows, and its output is seen as `[batch, time, …]` again. The inner layer belongs to the
- * wrapper (its weight paths read `time_distributed/dense/kernel`). A mask passes through.
+ * wrapper: when the wrapper builds it, its weight paths read `time_distributed/dense/kernel`; a
+ * layer that was already built (a model made with an `Input`) keeps its own (`head/dense/kernel`),
+ * as in Keras. A mask passes through.
  *
  * @example
  * ```ts
@@ -49,6 +51,9 @@ export class TimeDistributed extends Layer {
     }
     this.layer = layer;
     layer.parent = this;
+    // Keras names variables by the scopes open when they are created, and a built layer has
+    // created its variables outside this wrapper.
+    if (layer.built) this.scopesVariablePaths = false;
     this.supportsMasking = true;
     this.inputSpec = { minNdim: 3 };
   }
