@@ -70,6 +70,64 @@ export const op = {
   promoteLow: simd(0x5f),
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  call: (fn: number): number[] => [0x10, ...uleb(fn)],
+  f32Const: (v: number): number[] => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  f32Add: [0x92],
+  f32Sub: [0x93],
+  f32Mul: [0x94],
+  and: [0x71],
+  or: [0x72],
+  shrU: [0x76],
+  eq: [0x46],
+  ne: [0x47],
+  ltU: [0x49],
+  gtS: [0x4a],
+  geS: [0x4e],
+  /** `if` with no result; close with {@linkcode op.end}. */
+  if: [0x04, 0x40],
+  else: [0x05],
+  /** i32.load8_u. */
+  loadU8: (offset: number): number[] => [0x2d, ...memarg(0, offset)],
+  /** f32.load / f32.store (scalar). */
+  loadF32: (offset: number): number[] => [0x2a, ...memarg(2, offset)],
+  storeF32: (offset: number): number[] => [0x38, ...memarg(2, offset)],
+  /** v128.load32_splat: one f32 in all four lanes. */
+  load32Splat: (offset: number): number[] => simd(0x09, ...memarg(2, offset)),
+  /** v128.const of four equal f32 lanes. */
+  f32x4Const: (v: number): number[] => {
+    const bytes = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+    return simd(0x0c, ...bytes);
+  },
+  /** v128.const of four equal i32 lanes. */
+  i32x4Const: (v: number): number[] => {
+    const bytes = new Uint8Array(new Int32Array([v, v, v, v]).buffer);
+    return simd(0x0c, ...bytes);
+  },
+  f32x4Splat: simd(0x13),
+  f32x4Lt: simd(0x43),
+  f32x4Gt: simd(0x44),
+  f32x4Le: simd(0x45),
+  vAnd: simd(0x4e),
+  vOr: simd(0x50),
+  vXor: simd(0x51),
+  bitselect: simd(0x52),
+  f32x4Nearest: simd(0x6a),
+  i32x4Shl: simd(0xab),
+  i32x4Add: simd(0xae),
+  f32x4Abs: simd(0xe0),
+  f32x4Neg: simd(0xe1),
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  f32x4Min: simd(0xe8),
+  f32x4Max: simd(0xe9),
+  /** f32x4.pmin / pmax: `b < a ? b : a` / `a < b ? b : a` (NaN in `a` passes through). */
+  f32x4Pmin: simd(0xea),
+  f32x4Pmax: simd(0xeb),
+  i32x4TruncSat: simd(0xf8),
+  f32x4FromI32x4: simd(0xfa),
 };
 
 /** One exported function. */

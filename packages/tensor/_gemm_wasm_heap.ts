@@ -1,6 +1,7 @@
 /**
- * The WebAssembly memory the SIMD kernels of `_gemm_wasm.ts` work in: fixed scratch regions
- * first (a packed block of A, one row of A, the kernels' sums), then a heap holding the panels
+ * The WebAssembly memory the SIMD kernels of `_gemm_wasm.ts` and the compute core work in: fixed
+ * scratch regions first (a packed block of A, one row of A, the kernels' sums, the core's tails),
+ * then a heap holding the panels
  * of every live {@linkcode PackedMatrix}. A region of the heap is freed when its matrix is
  * garbage-collected. The memory only grows; typed-array views of it are re-made after a growth.
  *
@@ -14,6 +15,14 @@ export const A_PACK = 0;
 export const A_ROW = 131072;
 /** The kernels' double-precision sums: up to 1024 values. */
 export const SUMS = 133120;
+/** 16 bytes where the compute core's activations run the last 1 to 3 values of a range. */
+export const VEC_TAIL = 141312;
+/** Scratch of the compute core's product for a last, partial 4-column panel: 256 rows of 4. */
+export const PANEL_TAIL = 141328;
+/** Rows {@linkcode PANEL_TAIL} holds. */
+export const PANEL_TAIL_ROWS = 256;
+/** Four floats of bias for that panel. */
+export const PANEL_TAIL_BIAS = PANEL_TAIL + 16 * PANEL_TAIL_ROWS;
 /** Start of the heap (4 pages). */
 const HEAP = 262144;
 /** Heap allocations are rounded up to cache lines. */

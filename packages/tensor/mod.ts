@@ -26,3 +26,4 @@ export * from "./elementwise.ts";
 export * from "./shape_ops.ts";
 export * from "./random.ts";
 export * from "./all_close.ts";
+export * from "./compute_core.ts";

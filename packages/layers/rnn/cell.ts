@@ -20,6 +20,11 @@ export interface CellStepResult {
  * from `states[0]`.
  */
 export interface FusedStepper {
+  /**
+   * True when {@linkcode FusedStepper.project} and {@linkcode FusedStepper.step} need their
+   * arrays (projections, states, mask) to be views of `ResidentArray`s of the compute core.
+   */
+  readonly resident?: boolean;
   /** Width of one projection row: `G · units` (SimpleRNN 1, GRU 3, LSTM 4 gates). */
   readonly width: number;
   /** Sizes of the states, in order (`[units, units]` for LSTM). */
@@ -44,6 +49,8 @@ export interface FusedStepper {
     maskOffset: number,
     maskStride: number,
   ): void;
+  /** Releases what the stepper holds for this call (resident scratch); called once, at the end. */
+  dispose?(): void;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   type ActivationFn,
+  computeCoreActive,
   type F32,
   gemmPacked,
   getActivation,
@@ -9,6 +10,7 @@ import { ConfigReader } from "../config_reader.ts";
 import type { DeserializeOptions } from "../registry.ts";
 import type { Shape } from "../shape.ts";
 import { BuiltinCell } from "./builtin_cell.ts";
+import { coreCodes, CoreGRUStepper } from "./_core_steppers.ts";
 import type { FusedStepper } from "./cell.ts";
 import {
   CellArgs,
@@ -98,6 +100,16 @@ export class GRUCell extends BuiltinCell {
       this.packWeight(1, recurrent, u, 2 * u, 0, w),
       this.packWeight(2, recurrent, u, u, 2 * u, w),
     ];
+    const codes = computeCoreActive()
+      ? coreCodes(this.recurrentActivation.fn, this.args.activation.fn)
+      : null;
+    if (codes !== null) {
+      // With reset_after the bias is (2, 3u): the input bias, then the recurrent bias.
+      const inputBias = this.residentCopy(0, bias, 0, w);
+      const recurrentBias = this.resetAfter ? this.residentCopy(1, bias, w, w) : null;
+      // deno-fmt-ignore
+      return new CoreGRUStepper(batch, u, packedKernel, rec, inputBias, recurrentBias, codes[0], codes[1]);
+    }
     return new GRUStepper(
       batch,
       u,

@@ -1,5 +1,6 @@
 import {
   type ActivationFn,
+  computeCoreActive,
   type F32,
   gemmPacked,
   getActivation,
@@ -10,6 +11,7 @@ import type { Initializer } from "../initializer.ts";
 import type { DeserializeOptions } from "../registry.ts";
 import type { Shape } from "../shape.ts";
 import { BuiltinCell } from "./builtin_cell.ts";
+import { coreCodes, CoreLSTMStepper } from "./_core_steppers.ts";
 import type { FusedStepper } from "./cell.ts";
 import {
   CellArgs,
@@ -88,13 +90,23 @@ export class LSTMCell extends BuiltinCell {
   override prepareFused(batch: number): FusedStepper {
     const [kernel, recurrent, bias] = this.weightArrays();
     const u = this.args.units;
+    const packedKernel = this.packWeight(0, kernel, kernel.length / (4 * u), 4 * u);
+    const packedRecurrent = this.packWeight(1, recurrent, u, 4 * u);
+    const codes = computeCoreActive()
+      ? coreCodes(this.recurrentActivation.fn, this.args.activation.fn)
+      : null;
+    if (codes !== null) {
+      const residentBias = this.residentCopy(0, bias, 0, 4 * u);
+      // deno-fmt-ignore
+      return new CoreLSTMStepper(batch, u, packedKernel, packedRecurrent, residentBias, codes[0], codes[1]);
+    }
     return new LSTMStepper(
       batch,
       u,
       this.args.activation.fn,
       this.recurrentActivation.fn,
-      this.packWeight(0, kernel, kernel.length / (4 * u), 4 * u),
-      this.packWeight(1, recurrent, u, 4 * u),
+      packedKernel,
+      packedRecurrent,
       bias,
     );
   }

@@ -1,4 +1,4 @@
-import { type F32, Tensor } from "@kerno/tensor";
+import { type F32, ResidentArray, Tensor } from "@kerno/tensor";
 import type { FusedStepper, RNNCell } from "./cell.ts";
 
 /** How the time loop runs: Keras's `backend.rnn` arguments. */
@@ -143,20 +143,95 @@ function runFused(
   outSize: number,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
-  const first = steppers[0];
-  const w0 = first.width;
+  const w0 = steppers[0].width;
   const chunk = Math.max(1, Math.min(T, Math.ceil(PROJECT_ROWS / batch)));
   const xsLength = chunk * batch * dim;
-  const buffer = scratch(xsLength + chunk * batch * w0);
-  const xs = buffer.subarray(0, xsLength);
-  const proj0 = buffer.subarray(xsLength, xsLength + chunk * batch * w0);
+  const scratchLength = xsLength + chunk * batch * w0;
+  const upperLengths = steppers.map((s, k) => k === 0 ? 0 : batch * s.width);
+  if (!steppers.some((s) => s.resident)) {
+    const buffers: LoopBuffers = {
+      scratch: scratch(scratchLength),
+      upperProj: upperLengths.map((n) => new Float32Array(n)),
+      states,
+      mask,
+    };
+    try {
+      return fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize);
+    } finally {
+      for (const s of steppers) s.dispose?.();
+    }
+  }
+  // The compute core's steppers work on arrays resident in its memory: every buffer of the
+  // loop is allocated there first, then viewed (an allocation may move the memory).
+  const resident: ResidentArray[] = [];
+  const alloc = (n: number) => {
+    const r = new ResidentArray(n);
+    resident.push(r);
+    return r;
+  };
+  try {
+    const scratchR = alloc(scratchLength);
+    const upperR = upperLengths.map(alloc);
+    const statesR = states.map((s) => alloc(s.length));
+    const maskR = mask === null ? null : alloc(Math.ceil(mask.length / 4));
+    const loopStates = statesR.map((r, i) => {
+      r.f32.set(states[i]);
+      return r.f32;
+    });
+    let loopMask: Uint8Array | null = null;
+    if (maskR !== null && mask !== null) {
+      loopMask = maskR.bytes;
+      loopMask.set(mask);
+    }
+    const buffers: LoopBuffers = {
+      scratch: scratchR.f32,
+      upperProj: upperR.map((r) => r.f32),
+      states: loopStates,
+      mask: loopMask,
+    };
+    const result = fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize);
+    loopStates.forEach((s, i) => states[i].set(s));
+    return { output: result.output, states };
+  } finally {
+    for (const s of steppers) s.dispose?.();
+    for (const r of resident) r.free();
+  }
+}
+
+/** The arrays the fast path works in: plain, or views of the compute core's memory. */
+interface LoopBuffers {
+  /** The gathered input rows of a chunk, then their projections. */
+  readonly scratch: Float32Array;
+  /** Per cell of a stack (none for the first): the projection of the lower cell's output. */
+  readonly upperProj: Float32Array[];
+  /** The states, updated in place. */
+  readonly states: F32[];
+  /** `[batch · T]` (1 = keep), or null. */
+  readonly mask: Uint8Array | null;
+}
+
+/** The time loop of the fast path over prepared buffers. */
+function fusedLoop(
+  steppers: FusedStepper[],
+  x: Tensor,
+  buffers: LoopBuffers,
+  xsLength: number,
+  chunk: number,
+  spec: LoopSpec,
+  outSize: number,
+): LoopResult {
+  const [batch, T, dim] = x.shape;
+  const first = steppers[0];
+  const w0 = first.width;
+  const { states, mask, upperProj } = buffers;
+  const xs = buffers.scratch.subarray(0, xsLength);
+  const proj0 = buffers.scratch.subarray(xsLength, xsLength + chunk * batch * w0);
   const groups: F32[][] = [];
   let at = 0;
   for (const s of steppers) {
     groups.push(states.slice(at, at + s.stateSizes.length));
     at += s.stateSizes.length;
   }
-  const upperProj = steppers.map((s, k) => new Float32Array(k === 0 ? 0 : batch * s.width));
   const top = groups[groups.length - 1];
   const out = new Float32Array(batch * outSize);
   const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;

@@ -1,5 +1,6 @@
 import {
   type ActivationFn,
+  computeCoreActive,
   type F32,
   gemmPacked,
   getActivation,
@@ -10,6 +11,7 @@ import type { DeserializeOptions } from "../registry.ts";
 import type { Shape } from "../shape.ts";
 import type { FusedStepper } from "./cell.ts";
 import { BuiltinCell } from "./builtin_cell.ts";
+import { coreCodes, CoreSimpleRNNStepper } from "./_core_steppers.ts";
 import { CellArgs, type CellOptions, readCellOptions } from "./cell_options.ts";
 
 /**
@@ -65,13 +67,15 @@ export class SimpleRNNCell extends BuiltinCell {
   override prepareFused(batch: number): FusedStepper {
     const [kernel, recurrent, bias] = this.weightArrays();
     const u = this.args.units;
-    return new SimpleRNNStepper(
-      batch,
-      this.args,
-      this.packWeight(0, kernel, kernel.length / u, u),
-      this.packWeight(1, recurrent, u, u),
-      bias,
-    );
+    const packedKernel = this.packWeight(0, kernel, kernel.length / u, u);
+    const packedRecurrent = this.packWeight(1, recurrent, u, u);
+    const codes = computeCoreActive() ? coreCodes(this.args.activation.fn) : null;
+    if (codes !== null) {
+      const residentBias = this.residentCopy(0, bias, 0, u);
+      // deno-fmt-ignore
+      return new CoreSimpleRNNStepper(batch, u, packedKernel, packedRecurrent, residentBias, codes[0]);
+    }
+    return new SimpleRNNStepper(batch, this.args, packedKernel, packedRecurrent, bias);
   }
 
   /** Keras config: units, activation, use_bias, initializers, regularizers, dropout, seed. */

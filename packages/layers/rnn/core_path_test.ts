@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { computeCoreActive, type F32, Random, tensor, useComputeCore } from "@kerno/tensor";
+import type { RNNCell } from "./cell.ts";
+import { GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells } from "./mod.ts";
+import { type LoopSpec, runRecurrence } from "./rnn_loop.ts";
+
+const skip = !computeCoreActive();
+
+function maxAbsDiff(a: F32, b: F32): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+const CELLS: [string, () => RNNCell][] = [
+  ["LSTM", () => new LSTMCell(6)],
+  [
+    "LSTM hard_sigmoid/relu",
+    () => new LSTMCell(5, { recurrentActivation: "hard_sigmoid", activation: "relu" }),
+  ],
+  ["GRU reset_after", () => new GRUCell(5)],
+  ["GRU reset before", () => new GRUCell(7, { resetAfter: false })],
+  ["GRU no bias", () => new GRUCell(3, { useBias: false })],
+  ["SimpleRNN", () => new SimpleRNNCell(9)],
+  ["stack", () => new StackedRNNCells([new LSTMCell(4), new GRUCell(3), new SimpleRNNCell(2)])],
+];
+
+function run(
+  cell: RNNCell,
+  x: Float32Array,
+  batch: number,
+  T: number,
+  mask: Uint8Array | null,
+  spec: LoopSpec,
+) {
+  const states = cell.stateSize.map((s) => {
+    const st = new Float32Array(batch * s);
+    for (let i = 0; i < st.length; i++) st[i] = Math.sin(i + s);
+    return st;
+  });
+  return runRecurrence(cell, tensor(x, [batch, T, 3]), states, mask, spec);
+}
+
+Deno.test({
+  name: "The compute core and the JavaScript kernels agree on every cell, masked and backwards",
+  ignore: skip,
+  fn() {
+    const batch = 5, T = 7;
+    const rng = new Random(5);
+    const x = new Float32Array(batch * T * 3).map(() => rng.uniform(-2, 2));
+    const mask = new Uint8Array(batch * T).map((_, i) => i % 4 === 1 ? 0 : 1);
+    for (const [name, make] of CELLS) {
+      const cell = make();
+      cell.build([[null, 3]]);
+      for (const masked of [false, true]) {
+        const spec = {
+          goBackwards: masked,
+          returnSequences: true,
+          zeroOutputForMask: false,
+          unroll: false,
+        };
+        const core = run(cell, x, batch, T, masked ? mask : null, spec);
+        const was = useComputeCore(false);
+        let js;
+        try {
+          js = run(cell, x, batch, T, masked ? mask : null, spec);
+        } finally {
+          useComputeCore(was);
+        }
+        assert.ok(maxAbsDiff(core.output, js.output) < 2e-6, `${name} masked=${masked} output`);
+        core.states.forEach((s, i) =>
+          assert.ok(maxAbsDiff(s, js.states[i]) < 2e-6, `${name} state ${i}`)
+        );
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "On the compute core a row's sequence is the same bits alone or in a batch of 9",
+  ignore: skip,
+  fn() {
+    const batch = 9, T = 6;
+    const rng = new Random(9);
+    const x = new Float32Array(batch * T * 3).map(() => rng.uniform(-1, 1));
+    const spec = {
+      goBackwards: false,
+      returnSequences: true,
+      zeroOutputForMask: false,
+      unroll: false,
+    };
+    for (const [name, make] of CELLS) {
+      const cell = make();
+      cell.build([[null, 3]]);
+      const all = run(cell, x, batch, T, null, spec).output;
+      const width = all.length / batch;
+      for (const b of [0, 4, 8]) {
+        const alone = runRecurrence(
+          cell,
+          tensor(x.slice(b * T * 3, (b + 1) * T * 3), [1, T, 3]),
+          cell.stateSize.map((s) => {
+            const st = new Float32Array(batch * s);
+            for (let i = 0; i < st.length; i++) st[i] = Math.sin(i + s);
+            return st.slice(b * s, (b + 1) * s);
+          }),
+          null,
+          spec,
+        ).output;
+        assert.deepEqual(alone, all.slice(b * width, (b + 1) * width), `${name} row ${b}`);
+      }
+    }
+  },
+});

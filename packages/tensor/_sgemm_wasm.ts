@@ -1,0 +1,186 @@
+/**
+ * The float32 matrix product of the WebAssembly compute core, written as a WebAssembly
+ * function by {@linkcode sgemmFunction}.
+ *
+ * `sgemm(m, panels, k, a, lda, b, bs, c, ldc, mode, bias)` (every address and stride in bytes)
+ * computes, for `m` rows of A (float32, row `i` at `a + i·lda`) and `panels` 4-column panels of
+ * a {@linkcode PackedMatrix} (panel `q` at `b + q·bs`, row `p` of a panel at `+ 16p`), the
+ * `m × 4·panels` block of C at `c` (row stride `ldc`):
+ *
+ * - `mode` 0: `C = A·B`; 1: `C = C + A·B`; 2: `C = bias + A·B` (bias: `4·panels` floats).
+ *
+ * Each element starts from its initial value (0, C or bias) and adds the products
+ * `a[i][p]·b[p][j]` one at a time in order of `p`, each product and each sum rounded to
+ * float32 (plain multiply then add, never fused, so the bits are the same on every CPU). Every
+ * tile shape does exactly these operations per element, so a row's result never depends on
+ * the other rows of the call or on `m`. {@linkcode sgemmReference} is the plain JavaScript
+ * statement of the same arithmetic, and the tests hold the kernel to it bit for bit.
+ *
+ * Tiles are `MR` rows × `4·P` columns (register-blocked: MR·P accumulators, A values
+ * broadcast with `load32_splat`), four steps of k per loop turn; rows left over go one at a
+ * time, panels left over one at a time.
+ *
+ * @module
+ */
+import { op } from "./_gemm_wasm_asm.ts";
+import { WasmFn } from "./_wasm_fn.ts";
+
+/** The tile the product uses: rows × 4-column panels (measured on the step shapes). */
+export const SGEMM_TILE = { rows: 4, panels: 2 } as const;
+
+/**
+ * Emits the tile `rows × 4·panels` at row pointer `i` (rows `i·lda` from `a`), panel `j`.
+ * Locals are taken from `ctx`.
+ */
+function emitTile(f: WasmFn, ctx: TileLocals, rows: number, panels: number): void {
+  const { m: _m, k, a, lda, b, bs, c, ldc, mode, bias, i, j } = ctx.params;
+  const ap = ctx.ap.slice(0, rows), bp = ctx.bp.slice(0, panels);
+  const acc = ctx.acc.slice(0, rows).map((r) => r.slice(0, panels));
+  const { bv, av, kk, cp } = ctx;
+  // Row pointers of A, panel pointers of B, and C's tile corner.
+  ap.forEach((p, r) => {
+    f.emit(op.get(a), op.get(i), op.i32(r), op.add, op.get(lda), op.mul, op.add, op.set(p));
+  });
+  bp.forEach((p, q) => {
+    f.emit(op.get(b), op.get(j), op.i32(q), op.add, op.get(bs), op.mul, op.add, op.set(p));
+  });
+  f.emit(op.get(c), op.get(i), op.get(ldc), op.mul, op.add, op.get(j), op.i32(4), op.shl, op.add);
+  f.emit(op.set(cp));
+  // Initial values.
+  f.ifElse([...op.get(mode), ...op.i32(1), ...op.eq], () => {
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < panels; q++) {
+        f.emit(op.get(cp), op.get(ldc), op.i32(r), op.mul, op.add, op.load(16 * q));
+        f.emit(op.set(acc[r][q]));
+      }
+    }
+  }, () => {
+    f.ifElse([...op.get(mode), ...op.i32(2), ...op.eq], () => {
+      for (let q = 0; q < panels; q++) {
+        f.emit(op.get(bias), op.get(j), op.i32(4), op.shl, op.add, op.load(16 * q));
+        f.emit(op.set(acc[0][q]));
+        for (let r = 1; r < rows; r++) f.emit(op.get(acc[0][q]), op.set(acc[r][q]));
+      }
+    }, () => {
+      for (const row of acc) for (const x of row) f.emit(op.zero, op.set(x));
+    });
+  });
+  const step = (u: number) => {
+    bp.forEach((p, q) => f.emit(op.get(p), op.load(16 * u), op.set(bv[q])));
+    ap.forEach((p, r) => {
+      f.emit(op.get(p), op.load32Splat(4 * u), op.set(av));
+      for (let q = 0; q < panels; q++) {
+        f.emit(op.get(acc[r][q]), op.get(av), op.get(bv[q]), op.f32x4Mul, op.f32x4Add);
+        f.emit(op.set(acc[r][q]));
+      }
+    });
+  };
+  f.emit(op.get(k), op.set(kk));
+  f.loopWhile([...op.get(kk), ...op.i32(4), ...op.geS], () => {
+    for (let u = 0; u < 4; u++) step(u);
+    for (const p of ap) f.bump(p, 16);
+    for (const p of bp) f.bump(p, 64);
+    f.bump(kk, -4);
+  });
+  f.loopWhile(op.get(kk), () => {
+    step(0);
+    for (const p of ap) f.bump(p, 4);
+    for (const p of bp) f.bump(p, 16);
+    f.bump(kk, -1);
+  });
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < panels; q++) {
+      f.emit(op.get(cp), op.get(ldc), op.i32(r), op.mul, op.add, op.get(acc[r][q]));
+      f.emit(op.store(16 * q));
+    }
+  }
+}
+
+interface TileLocals {
+  params: Record<
+    "m" | "panels" | "k" | "a" | "lda" | "b" | "bs" | "c" | "ldc" | "mode" | "bias" | "i" | "j",
+    number
+  >;
+  ap: number[];
+  bp: number[];
+  acc: number[][];
+  bv: number[];
+  av: number;
+  kk: number;
+  cp: number;
+}
+
+/**
+ * The `sgemm` function with tiles of `rows × 4·panels` (see the module doc); `name` is its
+ * export name.
+ */
+export function sgemmFunction(
+  name = "sgemm",
+  rows: number = SGEMM_TILE.rows,
+  panels: number = SGEMM_TILE.panels,
+) {
+  const f = new WasmFn(name, 11);
+  const [m, np, k, a, lda, b, bs, c, ldc, mode, bias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const i = f.i32(), j = f.i32();
+  const ctx: TileLocals = {
+    params: { m, panels: np, k, a, lda, b, bs, c, ldc, mode, bias, i, j },
+    ap: Array.from({ length: rows }, () => f.i32()),
+    bp: Array.from({ length: panels }, () => f.i32()),
+    acc: Array.from({ length: rows }, () => Array.from({ length: panels }, () => f.v128())),
+    bv: Array.from({ length: panels }, () => f.v128()),
+    av: f.v128(),
+    kk: f.i32(),
+    cp: f.i32(),
+  };
+  f.setConst(j, 0);
+  for (const group of panels > 1 ? [panels, 1] : [1]) {
+    // Panel groups of `group` while they fit.
+    f.loopWhile([...op.get(np), ...op.get(j), ...op.sub, ...op.i32(group), ...op.geS], () => {
+      f.setConst(i, 0);
+      f.loopWhile([...op.get(m), ...op.get(i), ...op.sub, ...op.i32(rows), ...op.geS], () => {
+        emitTile(f, ctx, rows, group);
+        f.bump(i, rows);
+      });
+      f.loopWhile([...op.get(i), ...op.get(m), ...op.ltS], () => {
+        emitTile(f, ctx, 1, group);
+        f.bump(i, 1);
+      });
+      f.bump(j, group);
+    });
+  }
+  return f.build();
+}
+
+/**
+ * The arithmetic of `sgemm` in plain JavaScript, on a row-major `k × n` B (not packed): the
+ * test oracle. `init` is 0 (zeros), 1 (C) or 2 (`bias[j]`).
+ */
+export function sgemmReference(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOffset: number,
+  lda: number,
+  b: Float32Array,
+  bOffset: number,
+  ldb: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  init: 0 | 1 | 2,
+  bias?: Float32Array,
+  biasOffset = 0,
+): void {
+  const fround = Math.fround;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const ci = cOffset + i * ldc + j;
+      let s = init === 1 ? c[ci] : init === 2 ? bias![biasOffset + j] : 0;
+      for (let p = 0; p < k; p++) {
+        s = fround(s + fround(a[aOffset + i * lda + p] * b[bOffset + p * ldb + j]));
+      }
+      c[ci] = s;
+    }
+  }
+}

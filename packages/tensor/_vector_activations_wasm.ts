@@ -1,0 +1,187 @@
+/**
+ * Vectorised activations of the WebAssembly compute core: emitters that compute an activation
+ * of the f32x4 in one local into another, and {@linkcode activationFunction}, a WebAssembly
+ * function applying one of them in place over a range of floats.
+ *
+ * - sigmoid: `1 / (1 + exp(−x))` as Keras computes it, with Cephes's `expf` (range reduction
+ *   by ln 2 in two parts, a degree-5 polynomial, the power of two built in the exponent bits);
+ *   `−x` is clamped to [−87, 88] so that the power of two stays a normal number.
+ * - tanh: the rational approximation of Eigen and ONNX Runtime's MLAS (odd degree-13 numerator
+ *   over degree-6 denominator, input clamped to ±9).
+ * - hard_sigmoid (Keras 3: `clip(x/6 + 0.5, 0, 1)`), hard_sigmoid_keras2 (`clip(0.2x + 0.5, 0,
+ *   1)`), relu (`max(x, 0)`) and linear.
+ *
+ * Every operation rounds to float32 and none is fused, so the results are the same on every
+ * CPU. The accuracy against the double-precision definitions is tested in ulp.
+ *
+ * @module
+ */
+import { op } from "./_gemm_wasm_asm.ts";
+import type { WasmFn } from "./_wasm_fn.ts";
+
+/** The activations the core runs, by code (the `act` argument of the core's kernels). */
+export const VECTOR_ACTIVATIONS = {
+  linear: 0,
+  sigmoid: 1,
+  tanh: 2,
+  relu: 3,
+  hard_sigmoid: 4,
+  hard_sigmoid_keras2: 5,
+} as const;
+
+/** A name of {@linkcode VECTOR_ACTIVATIONS}. */
+export type VectorActivation = keyof typeof VECTOR_ACTIVATIONS;
+
+const LOG2E = 1.44269504088896341;
+const EXP_C1 = 0.693359375;
+const EXP_C2 = -2.12194440e-4;
+const EXP_P = [
+  1.9875691500e-4,
+  1.3981999507e-3,
+  8.3334519073e-3,
+  4.1665795894e-2,
+  1.6666665459e-1,
+  5.0000001201e-1,
+];
+const TANH_ALPHA = [
+  -2.76076847742355e-16,
+  2.00018790482477e-13,
+  -8.60467152213735e-11,
+  5.12229709037114e-08,
+  1.48572235717979e-05,
+  6.37261928875436e-04,
+  4.89352455891786e-03,
+];
+const TANH_BETA = [
+  1.19825839466702e-06,
+  1.18534705686654e-04,
+  2.26843463243900e-03,
+  4.89352518554385e-03,
+];
+
+/** Temporaries an emitter may use (v128 locals of the function). */
+export interface ActivationTemps {
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+}
+
+/** Allocates the temporaries of the emitters in `f`. */
+export function activationTemps(f: WasmFn): ActivationTemps {
+  return { t0: f.v128(), t1: f.v128(), t2: f.v128() };
+}
+
+/** `p = p·x + c` with `p` and `x` locals. */
+function horner(f: WasmFn, p: number, x: number, c: number): void {
+  f.emit(op.get(p), op.get(x), op.f32x4Mul, op.f32x4Const(c), op.f32x4Add, op.set(p));
+}
+
+/** `out = exp(x)` for x in [−87, 88] (`x` is overwritten). */
+function emitExp(f: WasmFn, x: number, out: number, t: ActivationTemps): void {
+  const { t0: fx, t1: p, t2: z } = t;
+  f.emit(op.get(x), op.f32x4Const(LOG2E), op.f32x4Mul, op.f32x4Nearest, op.set(fx));
+  f.emit(op.get(x), op.get(fx), op.f32x4Const(EXP_C1), op.f32x4Mul, op.f32x4Sub);
+  f.emit(op.get(fx), op.f32x4Const(EXP_C2), op.f32x4Mul, op.f32x4Sub, op.set(x));
+  f.emit(op.get(x), op.get(x), op.f32x4Mul, op.set(z));
+  f.emit(op.f32x4Const(EXP_P[0]), op.set(p));
+  for (const c of EXP_P.slice(1)) horner(f, p, x, c);
+  f.emit(op.get(p), op.get(z), op.f32x4Mul, op.get(x), op.f32x4Add, op.f32x4Const(1));
+  f.emit(op.f32x4Add);
+  f.emit(op.get(fx), op.i32x4TruncSat, op.i32x4Const(127), op.i32x4Add, op.i32(23));
+  f.emit(op.i32x4Shl, op.f32x4Mul, op.set(out));
+}
+
+/** `out = act(x)` (`x` may be overwritten; `out` may be `x`). */
+export function emitActivation(
+  f: WasmFn,
+  act: VectorActivation,
+  x: number,
+  out: number,
+  t: ActivationTemps,
+): void {
+  switch (act) {
+    case "linear":
+      if (out !== x) f.emit(op.get(x), op.set(out));
+      return;
+    case "relu":
+      f.emit(op.get(x), op.zero, op.f32x4Max, op.set(out));
+      return;
+    case "hard_sigmoid":
+    case "hard_sigmoid_keras2": {
+      if (act === "hard_sigmoid") f.emit(op.get(x), op.f32x4Const(6), op.f32x4Div);
+      else f.emit(op.get(x), op.f32x4Const(0.2), op.f32x4Mul);
+      f.emit(op.f32x4Const(0.5), op.f32x4Add, op.zero, op.f32x4Max, op.f32x4Const(1));
+      f.emit(op.f32x4Min, op.set(out));
+      return;
+    }
+    case "sigmoid":
+      f.emit(op.get(x), op.f32x4Neg, op.f32x4Const(-87), op.f32x4Max, op.f32x4Const(88));
+      f.emit(op.f32x4Min, op.set(x));
+      emitExp(f, x, out, t);
+      f.emit(op.f32x4Const(1), op.f32x4Const(1), op.get(out), op.f32x4Add, op.f32x4Div);
+      f.emit(op.set(out));
+      return;
+    case "tanh": {
+      const { t0: x2, t1: p } = t;
+      f.emit(op.get(x), op.f32x4Const(-9), op.f32x4Max, op.f32x4Const(9), op.f32x4Min);
+      f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
+      f.emit(op.f32x4Const(TANH_ALPHA[0]), op.set(p));
+      for (const c of TANH_ALPHA.slice(1)) horner(f, p, x2, c);
+      f.emit(op.get(p), op.get(x), op.f32x4Mul, op.set(p));
+      f.emit(op.f32x4Const(TANH_BETA[0]), op.set(x));
+      for (const c of TANH_BETA.slice(1)) horner(f, x, x2, c);
+      f.emit(op.get(p), op.get(x), op.f32x4Div, op.set(out));
+      return;
+    }
+  }
+}
+
+/**
+ * `act(code, ptr, n)`: applies the activation numbered `code` ({@linkcode VECTOR_ACTIVATIONS})
+ * in place to the `n` floats at byte `ptr`, four at a time; the last 1 to 3 go through the
+ * 16 bytes at `tail` (scratch), so every value is computed by the same vector code.
+ */
+export function activationFunction(f: WasmFn, tail: number): void {
+  const [code, ptr, n] = [0, 1, 2];
+  const x = f.v128(), end = f.i32(), i = f.i32();
+  const t = activationTemps(f);
+  const apply = () => {
+    for (const [name, value] of Object.entries(VECTOR_ACTIVATIONS)) {
+      f.ifElse([...op.get(code), ...op.i32(value), ...op.eq], () => {
+        emitActivation(f, name as VectorActivation, x, x, t);
+      });
+    }
+  };
+  f.emit(op.get(ptr), op.get(n), op.i32(-4), op.and, op.i32(2), op.shl, op.add, op.set(end));
+  // One activation per vector loop (the code is tested once per loop, not per vector).
+  for (const [name, value] of Object.entries(VECTOR_ACTIVATIONS)) {
+    if (name === "linear") continue;
+    f.ifElse([...op.get(code), ...op.i32(value), ...op.eq], () => {
+      f.loopWhile([...op.get(ptr), ...op.get(end), ...op.ltU], () => {
+        f.emit(op.get(ptr), op.get(ptr), op.load(0), op.set(x));
+        emitActivation(f, name as VectorActivation, x, x, t);
+        f.emit(op.get(x), op.store(0));
+        f.bump(ptr, 16);
+      });
+    });
+  }
+  // The tail: copy in, one vector, copy out.
+  f.emit(op.get(n), op.i32(3), op.and, op.set(n));
+  f.ifElse(op.get(n), () => {
+    f.setConst(i, 0);
+    f.loopWhile([...op.get(i), ...op.get(n), ...op.ltS], () => {
+      f.emit(op.i32(tail), op.get(i), op.i32(2), op.shl, op.add);
+      f.emit(op.get(ptr), op.get(i), op.i32(2), op.shl, op.add, op.loadF32(0), op.storeF32(0));
+      f.bump(i, 1);
+    });
+    f.emit(op.i32(tail), op.load(0), op.set(x));
+    apply();
+    f.emit(op.i32(tail), op.get(x), op.store(0));
+    f.setConst(i, 0);
+    f.loopWhile([...op.get(i), ...op.get(n), ...op.ltS], () => {
+      f.emit(op.get(ptr), op.get(i), op.i32(2), op.shl, op.add);
+      f.emit(op.i32(tail), op.get(i), op.i32(2), op.shl, op.add, op.loadF32(0), op.storeF32(0));
+      f.bump(i, 1);
+    });
+  });
+}
