@@ -6,7 +6,10 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from "./global_pooling1d.t
 const X = () => tensor([[[1, 10], [3, 20], [8, -5]]]); // (1, 3, 2)
 
 Deno.test("GlobalAveragePooling1D averages over time, only the unmasked steps with a mask", () => {
-  assert.deepEqual((new GlobalAveragePooling1D().apply(X()) as Tensor).toArray(), [[4, Math.fround(25 / 3)]]);
+  assert.deepEqual((new GlobalAveragePooling1D().apply(X()) as Tensor).toArray(), [[
+    4,
+    Math.fround(25 / 3),
+  ]]);
   const x = X();
   setMaskOf(x, tensor([[1, 1, 0]], undefined, "bool"));
   const y = new GlobalAveragePooling1D({ keepdims: true }).apply(x) as Tensor;
