@@ -27,3 +27,5 @@ export * from "./shape_ops.ts";
 export * from "./random.ts";
 export * from "./all_close.ts";
 export * from "./compute_core.ts";
+export { blasStatus, useBlas, withBlas } from "./blas.ts";
+export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
