@@ -5,14 +5,14 @@
  */
 import type { PoolModel } from "@kerno/executor";
 import { loadModel } from "@kerno/io";
-import type { Tensor } from "@kerno/tensor";
+import type { BlasRequest, Tensor } from "@kerno/tensor";
 
 /** What the commands use of a loaded model (`@kerno/model`'s `Model`). */
 export interface CliModel extends PoolModel {
   /** Prints the Keras summary table, one call per line. */
   summary(print?: (line: string) => void): void;
   /** Single-thread prediction, flat outputs. */
-  predictFlat(inputs: Tensor[], options?: { batchSize?: number }): Tensor[];
+  predictFlat(inputs: Tensor[], options?: { batchSize?: number; blas?: BlasRequest }): Tensor[];
 }
 
 /** Loads `path` (`.keras` or legacy `.h5`); the error says which file and why. */

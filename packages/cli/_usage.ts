@@ -56,6 +56,10 @@ Options:
                          batches, sizes within one batch of each other
       --window-rows R    Rows read and predicted at a time (default: whole batches filling
                          32 MiB of input); memory grows with it, not with the input's rows
+      --blas [PATH]      Matrix products on a native BLAS (OpenBLAS, BLIS, Accelerate; or the
+                         library at PATH), one BLAS thread per worker; needs --allow-ffi.
+                         KERNO_BLAS=1 (or =PATH) does the same. Falls back to the WebAssembly
+                         core with a one-line reason when the library cannot be used
   -q, --quiet            No progress and no final line
       --verbose          Print stack traces on failure
   -h, --help             Show this help
@@ -67,7 +71,7 @@ succeeded; temporary files left by a killed run are removed by the next run in t
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the final line, with
 sequences per second, goes to stdout. Paths are checked before any work (inputs exist, output
 folders exist, outputs end in .npy or a single .npz). Results are bit-identical to
-model.predict(x), and the slices of --shard or --rows runs, joined (kerno join), are
+model.predict(x) on the same backend (WebAssembly and BLAS differ in the last bits), and the slices of --shard or --rows runs, joined (kerno join), are
 bit-identical to one run.`;
 
 /** `kerno join --help`. */
@@ -101,7 +105,7 @@ Options:
 export const BENCH_HELP = `kerno bench — sequences per second of a model on random inputs
 
 Usage:
-  kerno bench --model MODEL [--batch N] [--workers N] [--iterations K]
+  kerno bench --model MODEL [--batch N] [--workers N] [--iterations K] [--blas [PATH]]
 
 Runs single-thread model.predict and the worker pool on the same random batch (inputs in
 [-1, 1]; unknown timesteps become --timesteps) and prints the medians after one warm-up run.
@@ -112,5 +116,7 @@ Options:
   -t, --timesteps T      Timesteps where the model leaves them open (default 50)
   -w, --workers N        Pool workers (default: all cores)
   -k, --iterations K     Timed runs of each (default 3)
+      --blas [PATH]      Run both on a native BLAS (see kerno predict --help); the first
+                         line names the backend, library and kernel
       --verbose          Print stack traces on failure
   -h, --help             Show this help`;

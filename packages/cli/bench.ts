@@ -5,12 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { WorkerPool } from "@kerno/executor";
-import { Random, Tensor } from "@kerno/tensor";
+import { blasStatus, Random, Tensor } from "@kerno/tensor";
 import { type CommandIO, positiveInt } from "./_io.ts";
 import { joinDashValues } from "./_args.ts";
 import { type CliModel, openModel, specNames } from "./_load.ts";
 import { formatRate } from "./progress.ts";
 import { BENCH_HELP, UsageError } from "./_usage.ts";
+import { backendLine, takeBlasFlag } from "./_blas_flag.ts";
 
 const COMMAND = "bench";
 
@@ -51,8 +52,9 @@ async function time(run: () => unknown, iterations: number): Promise<number> {
 
 /** Runs `kerno bench` with `args`; resolves with the exit code. */
 export async function benchCommand(args: string[], io: CommandIO): Promise<number> {
+  const { rest, blas } = takeBlasFlag(args);
   const { values: v } = parseArgs({
-    args: joinDashValues(args, { n: "batch", t: "timesteps", w: "workers", k: "iterations" }),
+    args: joinDashValues(rest, { n: "batch", t: "timesteps", w: "workers", k: "iterations" }),
     options: {
       model: { type: "string", short: "m" },
       batch: { type: "string", short: "n" },
@@ -76,8 +78,10 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
   const iterations = positiveInt(v.iterations, "--iterations", COMMAND) ?? 3;
   const model = await openModel(v.model);
   const xs = randomInputs(model, batch, timesteps);
-  const single = await time(() => model.predictFlat(xs), iterations);
-  await using pool = await WorkerPool.create({ workers });
+  await using pool = await WorkerPool.create({ workers, blas });
+  io.stdout.write(backendLine(blas !== undefined ? pool.blas : blasStatus()) + "\n");
+  const backend = blas === undefined ? undefined : pool.blas.active ? blas : false;
+  const single = await time(() => model.predictFlat(xs, { blas: backend }), iterations);
   const pooled = await time(() => pool.predictFlat(model, xs), iterations);
   const line = (what: string, ms: number) =>
     `${what.padEnd(22)} ${ms.toFixed(1).padStart(9)} ms  ${

@@ -12,8 +12,29 @@ Deno.test("benchCommand prints single-thread and pool rates and the speed-up", a
   );
   assert.equal(code, 0, err.join(""));
   const lines = out.join("").trimEnd().split("\n");
-  assert.equal(lines.length, 3);
-  assert.match(lines[0], /^single thread +[\d.]+ ms +[\d,.]+ seq\/s$/);
-  assert.match(lines[1], /^pool \(2 workers\) +[\d.]+ ms +[\d,.]+ seq\/s$/);
-  assert.match(lines[2], /^speed-up [\d.]+x \(median of 1 runs\)$/);
+  assert.equal(lines.length, 4);
+  assert.equal(lines[0], "backend: WebAssembly core");
+  assert.match(lines[1], /^single thread +[\d.]+ ms +[\d,.]+ seq\/s$/);
+  assert.match(lines[2], /^pool \(2 workers\) +[\d.]+ ms +[\d,.]+ seq\/s$/);
+  assert.match(lines[3], /^speed-up [\d.]+x \(median of 1 runs\)$/);
+});
+
+Deno.test("benchCommand --blas with a missing library names why and runs the WebAssembly core", async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const args = ["bench", "-m", MODEL.pathname, "-n", "4", "-k", "1", "-w", "1"];
+  const code = await main(
+    [...args, "--blas", "/nonexistent/libkerno-missing-blas.so"],
+    { stdout: { write: (t) => void out.push(t) }, stderr: { write: (t) => void err.push(t) } },
+  );
+  assert.equal(code, 0, err.join(""));
+  const first = out.join("").split("\n")[0];
+  const ffi = Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+  assert.equal(
+    first,
+    ffi
+      ? "backend: WebAssembly core (BLAS off: could not open library " +
+        "/nonexistent/libkerno-missing-blas.so: cannot open shared object file: No such file or directory)"
+      : "backend: WebAssembly core (BLAS off: the FFI permission is not granted (run with --allow-ffi))",
+  );
 });

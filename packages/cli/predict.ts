@@ -26,6 +26,7 @@ import {
 } from "./_stream.ts";
 import { formatRate, ProgressReporter } from "./progress.ts";
 import { PREDICT_HELP, UsageError } from "./_usage.ts";
+import { backendLine, takeBlasFlag } from "./_blas_flag.ts";
 
 const COMMAND = "predict";
 /** Rows per model call when `--batch-size` is not given (Keras's default). */
@@ -75,7 +76,8 @@ function defaultWindowRows(files: InputFiles, batch: number): number {
  * Usage mistakes throw a {@linkcode UsageError}; other failures throw their error.
  */
 export async function predictCommand(args: string[], io: CommandIO): Promise<number> {
-  const v = parse(args);
+  const { rest, blas } = takeBlasFlag(args);
+  const v = parse(rest);
   if (v.help) {
     io.stdout.write(PREDICT_HELP + "\n");
     return 0;
@@ -130,6 +132,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
     : await NpyOutputs.create(outputs, model.outputs, outNames, rows);
   let seconds = 0;
   let poolSize = 0;
+  let onBlas = false;
   try {
     const count = workerCount(
       workers,
@@ -141,8 +144,12 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
     await using pool = await WorkerPool.create({
       workers: count,
       oversubscribe: v.oversubscribe,
+      blas,
     });
     poolSize = pool.size;
+    onBlas = pool.blas.active;
+    // When BLAS is off, the pool has already printed why.
+    if (pool.blas.active && !v.quiet) io.stderr.write(backendLine(pool.blas) + "\n");
     const progress = v.quiet
       ? null
       : new ProgressReporter(io.stderr, { tty: io.stderrIsTerminal, total: rows });
@@ -174,7 +181,8 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
     const part = request.kind === "all" ? "" : ` (rows ${slice.start}:${slice.end})`;
     io.stdout.write(
       `predicted ${rows} sequences${part} in ${seconds.toFixed(2)} s: ` +
-        `${formatRate(seconds > 0 ? rows / seconds : 0)} sequences/s (${poolSize} workers)\n`,
+        `${formatRate(seconds > 0 ? rows / seconds : 0)} sequences/s (${poolSize} workers` +
+        `${onBlas ? ", BLAS" : ""})\n`,
     );
   }
   return 0;

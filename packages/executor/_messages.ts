@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DType } from "@kerno/tensor";
+import type { BlasRequest, DType } from "@kerno/tensor";
 
 /** One tensor inside a `SharedArrayBuffer`: where it starts, its dtype and its full shape. */
 export interface SharedRef {
@@ -49,6 +49,8 @@ export interface RunJob {
   readonly outputs: readonly SharedRef[] | null;
   /** `batchSize` passed on to the model's `predictFlat`. */
   readonly batchSize?: number;
+  /** The product backend, passed on to the model's `predictFlat`. */
+  readonly blas?: BlasRequest;
   /**
    * Whether the worker may call the model one `batchSize` batch at a time (bounding its memory);
    * false for stateful models, which must see all their rows in one call.

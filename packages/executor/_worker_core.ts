@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type DType, Tensor, type TensorData } from "@kerno/tensor";
+import { type BlasRequest, type DType, Tensor, type TensorData } from "@kerno/tensor";
 import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
 import {
   type BuildOptions,
@@ -26,7 +26,7 @@ export interface WorkerModel {
   /** Variables in Keras order; their `value` is replaced by views of shared memory. */
   readonly weights: readonly { value: Tensor }[];
   /** Runs the model on concrete inputs; returns the flat outputs. */
-  predictFlat(inputs: Tensor[], options: { batchSize?: number }): Tensor[];
+  predictFlat(inputs: Tensor[], options: { batchSize?: number; blas?: BlasRequest }): Tensor[];
   /** Layers, searched for `resetStates()` by {@linkcode ControlApi.resetStates}. */
   readonly layers?: readonly unknown[];
 }
@@ -155,7 +155,10 @@ export function serveWorker(factory: ModelFactory): void {
       const model = models.get(job.handle);
       if (!model) throw new RangeError(`Model ${job.handle} is not loaded in this worker`);
       if (job.outputs === null || !job.split) {
-        const ys = model.predictFlat(job.inputs.map(view), { batchSize: job.batchSize });
+        const ys = model.predictFlat(job.inputs.map(view), {
+          batchSize: job.batchSize,
+          blas: job.blas,
+        });
         if (job.outputs === null) {
           const results = ys.map(returned);
           post({ kerno: "done", jobId: job.jobId, results }, results.map((r) => r.data));
@@ -169,6 +172,7 @@ export function serveWorker(factory: ModelFactory): void {
           const b = Math.min(rows, a + step);
           const ys = model.predictFlat(job.inputs.map((r) => view(subRows(r, a, b))), {
             batchSize: job.batchSize,
+            blas: job.blas,
           });
           copyAll(ys, job.outputs.map((r) => subRows(r, a, b)));
         }

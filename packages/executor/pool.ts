@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { Tensor } from "@kerno/tensor";
+import {
+  type BlasRequest,
+  type BlasStatus,
+  blasStatus,
+  type Tensor,
+  withBlas,
+} from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
 import type { SharedRef } from "./_messages.ts";
 import { type RowRange, ShardCursor, splitRows, windowRows } from "./_plan.ts";
@@ -103,6 +109,9 @@ export class WorkerPool implements AsyncDisposable {
   #maxStaging: number;
   /** The staging buffer of the last call, kept for the next one (at most `maxStagingBytes` plus alignment). */
   #spare: SharedArrayBuffer | null = null;
+  /** The backend the workers' products run on, when `create` was given one. */
+  #blasRequest: BlasRequest | undefined = undefined;
+  #blasStatus: BlasStatus = { active: false, library: null, kernel: null, reason: null };
 
   private constructor(workers: number, source: WorkerSource, maxStaging: number) {
     this.#source = source;
@@ -129,9 +138,18 @@ export class WorkerPool implements AsyncDisposable {
     if (!(staging > 0)) {
       throw new RangeError(`maxStagingBytes must be positive, received ${staging}`);
     }
+    const blas = options.blas;
+    if (blas !== undefined && typeof blas !== "boolean" && typeof blas !== "string") {
+      throw new TypeError(`blas must be true, false or a library path, received ${blas}`);
+    }
     checkSharedMemory();
     const source = workerSource(options.workerUrl);
     const pool = new WorkerPool(workers, source, staging);
+    if (blas !== undefined) {
+      // Vetted here once (its one line, if any); the workers then all run the same backend.
+      pool.#blasStatus = withBlas(blas, blasStatus);
+      pool.#blasRequest = pool.#blasStatus.active ? blas : false;
+    }
     try {
       await Promise.all(pool.#slots.map((s) => s.ready));
     } catch (e) {
@@ -149,6 +167,14 @@ export class WorkerPool implements AsyncDisposable {
   /** Number of workers. */
   get size(): number {
     return this.#slots.length;
+  }
+
+  /**
+   * The native BLAS backend the workers run (`active`, library, kernel), or why not: set by
+   * `create`'s `blas` option; inactive with `reason: null` when it was not asked for.
+   */
+  get blas(): BlasStatus {
+    return this.#blasStatus;
   }
 
   /** Workers started and not yet terminated (0 after `close()`). */
@@ -252,6 +278,10 @@ export class WorkerPool implements AsyncDisposable {
       !(Number.isInteger(options.batchSize) && options.batchSize > 0)
     ) {
       throw new RangeError(`batchSize must be a positive integer, received ${options.batchSize}`);
+    }
+    const blas = options.blas;
+    if (blas !== undefined && typeof blas !== "boolean" && typeof blas !== "string") {
+      throw new TypeError(`blas must be true, false or a library path, received ${blas}`);
     }
     new ShardCursor(0, rows, this.size, options.shardRows); // checks shardRows
     signal?.throwIfAborted();
@@ -543,6 +573,7 @@ export class WorkerPool implements AsyncDisposable {
         inputs,
         outputs,
         batchSize: options.batchSize,
+        blas: options.blas ?? this.#blasRequest ?? modelOf(handle).blas,
         split: !handle.stateful && outputs !== null,
         fault: fault === "terminate" ? undefined : fault,
       });

@@ -3,7 +3,7 @@
  * main thread and within the reference tolerance of what Keras 3.15.1 predicted.
  */
 import assert from "node:assert/strict";
-import type { Tensor } from "@kerno/tensor";
+import { blasStatus, type Tensor, withBlas } from "@kerno/tensor";
 import { type PoolModel, WorkerPool } from "./mod.ts";
 import { assertClose, readCase } from "./testdata/fixtures.ts";
 
@@ -92,4 +92,41 @@ Deno.test("WorkerPool.load passes Keras 2's hard_sigmoid on to the workers", asy
   const want = model.predictFlat(runs[0].inputs);
   assert.notDeepEqual(want[0].data, runs[0].outputs[0].data, "Keras 2 reading differs");
   assertBitIdentical(await pool.predictFlat(model, runs[0].inputs), want, "keras2 hard_sigmoid");
+});
+
+/** The system BLAS, when there is one and the FFI permission is granted. */
+const blas = withBlas(true, blasStatus);
+if (!blas.active) console.log(`BLAS pool tests skipped: ${blas.reason}`);
+
+Deno.test({
+  name: "WorkerPool.predict with the BLAS backend is bit-identical to model.predict with it",
+  ignore: !blas.active,
+  async fn() {
+    await using pool = await WorkerPool.create({ workers: 3, blas: true });
+    assert.equal(pool.blas.active, true);
+    assert.equal(pool.blas.kernel, blas.kernel);
+    for (const name of CASES) {
+      const { model, runs } = readCase(name);
+      for (const [r, run] of runs.entries()) {
+        const want = model.predictFlat(run.inputs, { blas: true });
+        for (const shardRows of [undefined, 1, 4]) {
+          const got = flat(await pool.predict(model, run.inputs, { shardRows }));
+          assertBitIdentical(got, want, `${name} run ${r} shardRows ${shardRows} (BLAS)`);
+          got.forEach((g, i) => assertClose(g, run.outputs[i], `${name} run ${r} output ${i}`));
+        }
+      }
+    }
+  },
+});
+
+Deno.test("WorkerPool.create with a missing BLAS library says why and runs the WebAssembly core", async () => {
+  await using pool = await WorkerPool.create({ workers: 2, blas: "/nonexistent/libkerno-nope.so" });
+  assert.equal(pool.blas.active, false);
+  assert.match(pool.blas.reason ?? "", /libkerno-nope\.so|--allow-ffi/);
+  const { model, runs } = readCase("lstm_seq_state");
+  assertBitIdentical(
+    flat(await pool.predict(model, runs[0].inputs)),
+    model.predictFlat(runs[0].inputs),
+    "fallback",
+  );
 });

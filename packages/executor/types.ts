@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DType, Tensor } from "@kerno/tensor";
+import type { BlasRequest, DType, Tensor } from "@kerno/tensor";
 
 /** How a model nests its flat outputs: an index into them, or a list of structures. */
 export type OutputStructure = number | OutputStructure[];
@@ -55,6 +55,8 @@ export interface PoolModel {
   outputStructure(): OutputStructure;
   /** Layers; any with `stateful: true` (also inside wrappers) makes the model stateful. */
   readonly layers: readonly unknown[];
+  /** The model's own product backend (`Model.blas`), used when neither the pool nor the call sets one. */
+  readonly blas?: BlasRequest;
 }
 
 /** Options of {@linkcode WorkerPool.create}. */
@@ -86,6 +88,14 @@ export interface PoolOptions {
    * ```
    */
   workerUrl?: string | URL;
+  /**
+   * Run the workers' matrix products on a native BLAS, one BLAS thread per worker: `true` finds
+   * a library, a string is its path, `false` keeps the WebAssembly core. Needs `--allow-ffi`.
+   * Checked once at creation: when it cannot run, one line says why and every worker uses the
+   * WebAssembly core ({@linkcode WorkerPool.blas} tells which). Results stay bit-identical to
+   * `model.predict` with the same backend, for any worker count and shard size.
+   */
+  blas?: BlasRequest;
 }
 
 /** Progress of one {@linkcode WorkerPool.predict} call, reported after each finished shard. */
@@ -116,6 +126,8 @@ export interface PredictOptions {
    * together. Results are bit-identical for any value.
    */
   shardRows?: number;
+  /** This call's product backend (see {@linkcode PoolOptions.blas}); default: the pool's. */
+  blas?: BlasRequest;
 }
 
 /** One batch of {@linkcode WorkerPool.predictBatches}'s source: the tensor, or one per input. */

@@ -6,6 +6,7 @@ import { loadKerasWeights } from "./keras_weights.ts";
 import { translateLegacyConfig } from "./legacy_config.ts";
 import { loadLegacyWeights } from "./legacy_weights.ts";
 import { hasZipSignature, readZip } from "./zip.ts";
+import { type BlasRequest, blasStatus, withBlas } from "@kerno/tensor";
 
 export type { FileSource } from "./_source.ts";
 
@@ -23,6 +24,13 @@ export interface LoadModelOptions {
   customObjects?: Record<string, LayerFactory>;
   /** Name used in error messages when bytes are given (default `<bytes>`). */
   label?: string;
+  /**
+   * Run the model's matrix products on a native BLAS: `true` finds one (OpenBLAS, BLIS,
+   * Accelerate), a string is its path, `false` keeps the WebAssembly core. Sets the model's
+   * `blas`; needs `--allow-ffi`. When BLAS cannot run, one line says why and the model runs on
+   * the WebAssembly core.
+   */
+  blas?: BlasRequest;
 }
 
 /** Whether a `keras_version` string is Keras 1 or 2 (`2.2.4-tf`, `2.13.1`, …). */
@@ -50,6 +58,7 @@ export async function loadModel(
   source: FileSource,
   options: LoadModelOptions = {},
 ): Promise<Model> {
+  checkBlasOption(options.blas, typeof source === "string" ? source : "<source>");
   const { bytes, label } = await readSource(source, options.label);
   return modelFromBytes(bytes, { ...options, label });
 }
@@ -57,9 +66,29 @@ export async function loadModel(
 /** {@linkcode loadModel} on bytes already in memory (no file system needed). */
 export function modelFromBytes(bytes: Uint8Array, options: LoadModelOptions = {}): Model {
   const label = options.label ?? "<bytes>";
-  if (hasZipSignature(bytes)) return loadArchive(bytes, label, options);
-  if (hasHdf5Signature(bytes)) return loadLegacyH5(bytes, label, options);
-  throw new TypeError(
+  const blas = options.blas;
+  checkBlasOption(blas, label);
+  const model = hasZipSignature(bytes)
+    ? loadArchive(bytes, label, options)
+    : hasHdf5Signature(bytes)
+    ? loadLegacyH5(bytes, label, options)
+    : null;
+  if (model === null) throw notAModel(bytes, label);
+  if (blas !== undefined) {
+    model.blas = blas;
+    withBlas(blas, blasStatus); // loads and vets the library now: its one line, if any
+  }
+  return model;
+}
+
+function checkBlasOption(blas: unknown, label: string): void {
+  if (blas !== undefined && typeof blas !== "boolean" && typeof blas !== "string") {
+    throw new TypeError(`${label}: blas must be true, false or a library path, received ${blas}`);
+  }
+}
+
+function notAModel(bytes: Uint8Array, label: string): TypeError {
+  return new TypeError(
     `${label}: not a Keras model file: expected a .keras zip ("PK\\x03\\x04") or an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n"), found ${
       describeStart(bytes)
     }`,

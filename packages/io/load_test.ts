@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { resetLayerNames } from "@kerno/layers";
 import { modelFromJSON } from "@kerno/model";
+import { Tensor } from "@kerno/tensor";
 import { H5Writer } from "./h5/mod.ts";
 import { loadModel, loadWeights, modelFromBytes } from "./load.ts";
 import {
@@ -154,6 +155,23 @@ Deno.test("loadModel refuses a file that is neither zip nor HDF5", () => {
     name: "TypeError",
     message: /^m\.json: not a Keras model file: expected a \.keras zip .* found "\{\}"$/,
   });
+});
+
+Deno.test("loadModel refuses a blas option that is not true, false or a path, before reading", async () => {
+  await assert.rejects(() => loadModel("/nonexistent/m.keras", { blas: 1 as unknown as boolean }), {
+    name: "TypeError",
+    message: "/nonexistent/m.keras: blas must be true, false or a library path, received 1",
+  });
+});
+
+Deno.test("loadModel's blas option sets the model's backend; a missing library leaves it on WebAssembly", async () => {
+  const keras = await Deno.readFile(`${lstmDir}/model.keras`);
+  const model = modelFromBytes(keras, { blas: "/nonexistent/libkerno-nope.so" });
+  assert.equal(model.blas, "/nonexistent/libkerno-nope.so");
+  const [, t, f] = model.inputs[0].shape;
+  const x = new Tensor(new Float32Array(2 * (t ?? 3) * f!).fill(0.25), [2, t ?? 3, f!]);
+  const onWasm = model.predictFlat([x], { blas: false }).map((y) => y.data);
+  assert.deepEqual(model.predictFlat([x]).map((y) => y.data), onWasm);
 });
 
 Deno.test("loadModel names the file of a truncated .keras or .h5", async () => {

@@ -1,4 +1,4 @@
-import { type DType, Tensor } from "@kerno/tensor";
+import { type BlasRequest, type DType, Tensor, withBlas } from "@kerno/tensor";
 import {
   type CallContext,
   Layer,
@@ -51,6 +51,12 @@ export interface PredictOptions {
    * stateful models need). Results do not depend on it, except for stateful layers.
    */
   batchSize?: number;
+  /**
+   * Run this call's matrix products on a native BLAS (`true` finds one, a string is its path)
+   * or on the WebAssembly core (`false`); default: the model's {@linkcode Model.blas}. Needs
+   * `--allow-ffi`; when BLAS cannot run, the WebAssembly core does and one line says why.
+   */
+  blas?: BlasRequest;
 }
 
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
@@ -112,6 +118,12 @@ export class Model extends Layer {
   #outputStructure: OutputStructure = [];
   #graph: GraphMap | null = null;
   #lastMasks: (Tensor | null)[] = [];
+  /**
+   * The backend of this model's matrix products in `predict`: `true` or a library path for a
+   * native BLAS, `false` for the WebAssembly core, `undefined` (default) for the thread's choice
+   * (`KERNO_BLAS`, `useBlas` of `@kerno/tensor`). `loadModel`'s `blas` option sets it.
+   */
+  blas: BlasRequest | undefined = undefined;
 
   /**
    * Builds the graph between `inputs` and `outputs`. Refuses non-symbolic values, and outputs that
@@ -298,6 +310,10 @@ export class Model extends Layer {
 
   /** {@linkcode Model.predict} on a flat list of input tensors, returning flat outputs. */
   predictFlat(x: readonly Tensor[], options: PredictOptions = {}): Tensor[] {
+    return withBlas(options.blas ?? this.blas, () => this.#predictFlat(x, options));
+  }
+
+  #predictFlat(x: readonly Tensor[], options: PredictOptions): Tensor[] {
     this.prepareFor(x);
     const xs = standardizeInputs(this.name, this.#inputs, x);
     const rows = xs[0].shape[0];

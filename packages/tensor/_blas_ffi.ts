@@ -64,7 +64,8 @@ export function openLibrary(name: string): BlasLibrary | string {
   try {
     return Deno.dlopen(name, BLAS_SYMBOLS);
   } catch (e) {
-    return firstLine(e instanceof Error ? e.message : String(e));
+    const text = firstLine(e instanceof Error ? e.message : String(e));
+    return text.replace(/^(Could not open library: )+/, "could not open library ");
   }
 }
 
