@@ -18,7 +18,9 @@ import { sgemmRows } from "./_blas_call.ts";
 import type { F32 } from "./tensor.ts";
 
 /** How products of one k×n shape are called: padded to `minRows`, or not on BLAS at all. */
-export type RowRule = { readonly minRows: number } | { readonly refused: string };
+export type RowRule =
+  | { readonly minRows: number }
+  | { readonly refused: string; readonly small?: true };
 
 /** OpenBLAS's bound for its small-matrix path: M·N·K at most this. */
 const SMALL_PATH_MNK = 1e6;
@@ -41,7 +43,10 @@ export function probeRows(
   const small = Math.floor(SMALL_PATH_MNK / (k * n));
   const reference = Math.max(512, small + 16);
   if (reference > MAX_REFERENCE_ROWS) {
-    return { refused: `${k}×${n} is too small a product for BLAS to be row-independent` };
+    return {
+      refused: `${k}×${n} is too small a product for BLAS to be row-independent`,
+      small: true,
+    };
   }
   const a = new Float32Array((reference + 1) * k);
   let seed = 0x9e3779b9;

@@ -59,6 +59,7 @@ Deno.test("probeRows refuses a kernel whose rows depend on their position", () =
 Deno.test("probeRows refuses products too small to probe", () => {
   assert.deepEqual(probeRows(fakeSgemm(() => false), 4, 4, B, 0, 4), {
     refused: "4×4 is too small a product for BLAS to be row-independent",
+    small: true,
   });
 });
 

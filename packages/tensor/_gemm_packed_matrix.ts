@@ -18,6 +18,14 @@ const registry: FinalizationRegistry<[number, number]> | null =
 /** Byte offset of each heap-backed matrix's panels in the WebAssembly memory. */
 const offsets = new WeakMap<PackedMatrix, number>();
 
+/** How many times each matrix has been (re)packed: lets a copy of its values know it is stale. */
+const generations = new WeakMap<PackedMatrix, number>();
+
+/** The number of times `m` has been filled by {@linkcode packMatrix} (0 for a fresh one). */
+export function packGeneration(m: PackedMatrix): number {
+  return generations.get(m) ?? 0;
+}
+
 /** Byte offset of `m`'s panels in the WebAssembly memory, or -1 when they are not there. */
 export function heapOffset(m: PackedMatrix): number {
   return offsets.get(m) ?? -1;
@@ -110,6 +118,7 @@ export function packMatrix(
   const out = into instanceof PackedMatrix && into.rows === k && into.cols === n
     ? into
     : new PackedMatrix(k, n);
+  generations.set(out, packGeneration(out) + 1);
   const d = out.data;
   const rs = transB ? 1 : ldb, cs = transB ? ldb : 1;
   const nFull = n - (n % 4);

@@ -153,6 +153,23 @@ function warnOnce(line: string): void {
 }
 
 /**
+ * Internal: whether products of `k×n` shape with the weights `b` would run on the BLAS backend
+ * now (it is active and the shape is row-independent on its library; probed on first use).
+ */
+export function blasTakes(k: number, n: number, b: F32, bOffset: number, ldb: number): boolean {
+  if (!envRead) applyEnvironment();
+  const blas = active;
+  return blas !== null &&
+    (k === 0 || n === 0 || !("refused" in ruleFor(blas, k, n, b, bOffset, ldb)));
+}
+
+/** Internal: whether the BLAS backend is selected in this thread (no probing). */
+export function blasSelected(): boolean {
+  if (!envRead) applyEnvironment();
+  return active !== null;
+}
+
+/**
  * Internal: `C[m×n] = A[m×k]·B[k×n] (+ C when beta is 1)` on the BLAS backend, row-major. Returns
  * false, doing nothing, when the backend is off or this shape is not row-independent on the
  * library in use (the caller then runs its own kernel). Products below the shape's row minimum
@@ -197,7 +214,7 @@ function ruleFor(blas: LoadedBlas, k: number, n: number, b: F32, bOff: number, l
   if (rule === undefined) {
     rule = k === 0 ? { minRows: 1 } : probeRows(blas.sgemm, k, n, b, bOff, ldb);
     byShape.set(key, rule);
-    if ("refused" in rule) {
+    if ("refused" in rule && rule.small !== true) {
       warnOnce(`kerno: BLAS: ${rule.refused} (${blas.kernel}); it runs on the WebAssembly core`);
     }
   }

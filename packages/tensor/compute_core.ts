@@ -15,6 +15,7 @@ import type { ActivationFn } from "./activations.ts";
 import { getActivation } from "./activations.ts";
 import { checkDim } from "./_gemm_check.ts";
 import { coreExports } from "./_core_wasm.ts";
+import { blasCoreProduct } from "./_blas_core.ts";
 import { heapOffset, type PackedMatrix } from "./_gemm_packed_matrix.ts";
 import {
   f32View,
@@ -175,6 +176,8 @@ const MODES: Record<ProductStart, number> = { zero: 0, accumulate: 1, bias: 2 };
  * is 0, C itself (`"accumulate"`), or `bias[biasOffset + j]` on every row (`"bias"`). A (row
  * stride `lda`), C (row stride `ldc`) and the bias are views of {@linkcode ResidentArray}s.
  * Each element adds its `k` products in order of k, each product and sum rounded to float32.
+ * When the native BLAS backend is selected ({@linkcode useBlas}), the product runs on its
+ * `cblas_sgemm` instead, on the same views (other rounding, rows still independent).
  *
  * @example x·W + b for a batch of 2
  * ```ts
@@ -211,6 +214,8 @@ export function sgemmCore(
   const mode = MODES[start];
   const biasAt = mode === 2 ? address(bias!, biasOffset, "bias", fn) : 0;
   if (m === 0 || n === 0) return;
+  // deno-fmt-ignore
+  if (blasCoreProduct(m, a, aOffset, lda, b, c, cOffset, ldc, mode, bias, biasOffset)) return;
   const full = n >> 2;
   if (full > 0) core.sgemm(m, full, k, aAt, 4 * lda, bAt, 16 * k, cAt, 4 * ldc, mode, biasAt);
   const rest = n & 3;

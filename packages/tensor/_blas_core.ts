@@ -1,0 +1,68 @@
+/**
+ * The BLAS backend inside the compute core's product (`sgemmCore`): the same views of the
+ * core's memory go to `cblas_sgemm` instead of the WebAssembly kernels, with the weights as
+ * plain row-major values unpacked once per packing of the matrix. Gate math is untouched.
+ *
+ * @module
+ */
+import type { F32 } from "./tensor.ts";
+import { blasProduct, blasSelected, blasTakes } from "./blas.ts";
+import { type PackedMatrix, packGeneration } from "./_gemm_packed_matrix.ts";
+
+interface Plain {
+  generation: number;
+  values: Float32Array;
+}
+
+/** Row-major copies of packed weights, valid while the matrix is not packed again. */
+const plainCopies = new WeakMap<PackedMatrix, Plain>();
+
+/** `b`'s values as a row-major `k×n` array, unpacked from its panels when they changed. */
+function plainValues(b: PackedMatrix): Float32Array {
+  const generation = packGeneration(b);
+  const k = b.rows, n = b.cols;
+  let plain = plainCopies.get(b);
+  if (plain !== undefined && plain.generation === generation) return plain.values;
+  const values = plain?.values ?? new Float32Array(k * n);
+  const d = b.data;
+  for (let j0 = 0; j0 < n; j0 += 4) {
+    const panel = j0 * k, width = Math.min(4, n - j0);
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q < width; q++) values[p * n + j0 + q] = d[panel + 4 * p + q];
+    }
+  }
+  plain = { generation, values };
+  plainCopies.set(b, plain);
+  return values;
+}
+
+/**
+ * `C[m×n] = start + A·B` on the BLAS backend, `start` being 0 (mode 0), C (1) or the bias row
+ * (2). Returns false, with C untouched, when BLAS is not selected or refuses this shape: the
+ * caller then runs the WebAssembly kernels.
+ */
+export function blasCoreProduct(
+  m: number,
+  a: F32,
+  aOffset: number,
+  lda: number,
+  b: PackedMatrix,
+  c: F32,
+  cOffset: number,
+  ldc: number,
+  mode: number,
+  bias: F32 | undefined,
+  biasOffset: number,
+): boolean {
+  if (!blasSelected()) return false;
+  const k = b.rows, n = b.cols;
+  const values = plainValues(b);
+  if (!blasTakes(k, n, values, 0, n)) return false;
+  if (mode === 2) {
+    for (let i = 0; i < m; i++) {
+      const row = cOffset + i * ldc;
+      for (let j = 0; j < n; j++) c[row + j] = bias![biasOffset + j];
+    }
+  }
+  return blasProduct(m, n, k, a, aOffset, lda, values, 0, n, c, cOffset, ldc, mode === 0 ? 0 : 1);
+}
