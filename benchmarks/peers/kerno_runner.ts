@@ -1,5 +1,6 @@
 /**
- * Kerno itself: single-thread `model.predict` (one batch of the whole input) and the worker pool.
+ * Kerno itself: single-thread `model.predict` (one batch of the whole input) and the worker pool,
+ * on the WebAssembly core or (runtime `blas`) with the products on a native BLAS.
  *
  * @module
  */
@@ -25,5 +26,24 @@ export function kernoPool(w: Workload, pool: WorkerPool): Runner {
     threads: Math.min(pool.size, w.x.shape[0]), // one row cannot keep two workers busy
     run: async () => (await pool.predictFlat(w.model, w.x))[0].f32,
     dispose: () => pool.unload(w.model),
+  };
+}
+
+/** `model.predict(x, { batchSize: rows, blas: true })`: the products on the native BLAS. */
+export function kernoBlasSingle(w: Workload): Runner {
+  const batchSize = w.x.shape[0];
+  return {
+    label: "kerno blas 1 thread",
+    threads: 1,
+    run: () => Promise.resolve(w.model.predictFlat([w.x], { batchSize, blas: true })[0].f32),
+    dispose: () => Promise.resolve(),
+  };
+}
+
+/** `pool.predict(model, x)` on a pool created with `blas: true`. */
+export function kernoBlasPool(w: Workload, pool: WorkerPool): Runner {
+  return {
+    ...kernoPool(w, pool),
+    label: `kerno blas pool ${pool.size} worker${pool.size > 1 ? "s" : ""}`,
   };
 }

@@ -1,8 +1,10 @@
 /**
- * `deno task bench:peers [--quick] [--workloads W1,W4] [--runtimes kerno,pool,tfjs-cpu,tfjs-wasm,ort]
+ * `deno task bench:peers [--quick] [--workloads W1,W4] [--runtimes kerno,pool,blas,tfjs-cpu,tfjs-wasm,ort]
  * [--iterations N] [--slow-iterations N]`: Kerno against TensorFlow.js (cpu and wasm backends)
  * and ONNX Runtime for Node (1 and all intra-op threads) on the standard workloads of
- * `WORKLOADS.md`, in one process, with the same weights and inputs everywhere.
+ * `WORKLOADS.md` (runtime `blas`: Kerno with its products on the system BLAS, 1 thread and a
+ * pool of all cores; a row that says why when no BLAS can be used)
+ * — in one process, with the same weights and inputs everywhere.
  *
  * Each workload first runs a mapping check (batch 4, random biases) and then the timed runs at
  * full size, every runtime in turn within each round (see `timing.ts`); every output is compared
@@ -11,9 +13,10 @@
  * @module
  */
 import { WorkerPool } from "@kerno/executor";
+import { blasStatus, withBlas } from "@kerno/tensor";
 import { workload } from "../workloads.ts";
 import { maxAbsDiff, peerCase } from "./case.ts";
-import { kernoPool, kernoSingle } from "./kerno_runner.ts";
+import { kernoBlasPool, kernoBlasSingle, kernoPool, kernoSingle } from "./kerno_runner.ts";
 import { describe, mappingCheck, TOLERANCE } from "./mapping_check.ts";
 import { parseOptions, planFor } from "./options.ts";
 import { ORT_VERSION, ortRunner } from "./ort_runner.ts";
@@ -84,6 +87,17 @@ if (options.runtimes.has("pool")) {
   if (threads > 1) pools.push(await WorkerPool.create({ workers: threads }));
 }
 
+/** Runtime `blas`: its status, and its pool of all cores when the library can be used. */
+const blas = options.runtimes.has("blas") ? withBlas(true, blasStatus) : null;
+const blasPool = blas?.active ? await WorkerPool.create({ workers: threads, blas: true }) : null;
+if (blas !== null) {
+  console.log(
+    blas.active
+      ? `kerno blas: ${blas.library} (${blas.kernel}), one BLAS thread per worker`
+      : `kerno blas: not run (${blas.reason})`,
+  );
+}
+
 function failedRow(runtime: string, note: string): Row {
   return { runtime, ms: NaN, runs: 0, cores: NaN, cpuPerRun: NaN, diff: NaN, note };
 }
@@ -120,6 +134,12 @@ async function runWorkload(id: string): Promise<void> {
   const fast = planFor(options, id, false);
   slots.push({ timer: new Timer(single, fast), extra: [] });
   for (const pool of pools) slots.push({ timer: new Timer(kernoPool(w, pool), fast), extra: [] });
+  if (blas !== null && !blas.active) {
+    slots.push(failedRow("kerno blas 1 thread", `cannot run: ${blas.reason}`));
+  } else if (blas !== null) {
+    slots.push({ timer: new Timer(kernoBlasSingle(w), fast), extra: [] });
+    slots.push({ timer: new Timer(kernoBlasPool(w, blasPool!), fast), extra: [] });
+  }
   for (const f of peers) {
     const note = failed.get(f.label);
     if (note?.startsWith("cannot run")) {
@@ -149,4 +169,5 @@ try {
   for (const id of options.ids) await runWorkload(id);
 } finally {
   for (const p of pools) await p.close();
+  await blasPool?.close();
 }

@@ -11,7 +11,7 @@ export interface Options {
   readonly quick: boolean;
   /** `--workloads W1,W4` (default all, W4 first). */
   readonly ids: readonly string[];
-  /** `--runtimes kerno,pool,tfjs-cpu,tfjs-wasm,ort` (default all). */
+  /** `--runtimes kerno,pool,blas,tfjs-cpu,tfjs-wasm,ort` (default all). */
   readonly runtimes: ReadonlySet<string>;
   /** `--iterations N`: timed runs of the fast runtimes. */
   readonly iterations?: number;
@@ -39,7 +39,9 @@ export function parseOptions(args: readonly string[]): Options {
     quick,
     ids: value("--workloads")?.split(",") ??
       (quick ? ["W4", "W1"] : ["W4", "W1", "W2", "W3", "W5"]),
-    runtimes: new Set((value("--runtimes") ?? "kerno,pool,tfjs-cpu,tfjs-wasm,ort").split(",")),
+    runtimes: new Set(
+      (value("--runtimes") ?? "kerno,pool,blas,tfjs-cpu,tfjs-wasm,ort").split(","),
+    ),
     iterations: count("--iterations"),
     slowIterations: count("--slow-iterations"),
   };
