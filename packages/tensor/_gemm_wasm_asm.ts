@@ -79,6 +79,7 @@ export const op = {
   and: [0x71],
   or: [0x72],
   shrU: [0x76],
+  remU: [0x70],
   eq: [0x46],
   ne: [0x47],
   ltU: [0x49],

@@ -22,11 +22,11 @@
  *
  * @module
  */
-import { op } from "./_gemm_wasm_asm.ts";
+import { op, type WasmFunction } from "./_gemm_wasm_asm.ts";
 import { WasmFn } from "./_wasm_fn.ts";
 
 /** The tile the product uses: rows × 4-column panels (measured on the step shapes). */
-export const SGEMM_TILE = { rows: 4, panels: 2 } as const;
+export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 6 } as const;
 
 /**
  * Emits the tile `rows × 4·panels` at row pointer `i` (rows `i·lda` from `a`), panel `j`.
@@ -111,43 +111,57 @@ interface TileLocals {
 }
 
 /**
- * The `sgemm` function with tiles of `rows × 4·panels` (see the module doc); `name` is its
- * export name.
+ * The `sgemm` function with tiles of `rows × 4·panels`, and `1 × 4·rowPanels` for the rows
+ * left over (see the module doc); `name` is its export name.
  */
 export function sgemmFunction(
   name = "sgemm",
   rows: number = SGEMM_TILE.rows,
   panels: number = SGEMM_TILE.panels,
-) {
+  rowPanels: number = SGEMM_TILE.rowPanels,
+): WasmFunction {
   const f = new WasmFn(name, 11);
   const [m, np, k, a, lda, b, bs, c, ldc, mode, bias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const i = f.i32(), j = f.i32();
   const ctx: TileLocals = {
     params: { m, panels: np, k, a, lda, b, bs, c, ldc, mode, bias, i, j },
     ap: Array.from({ length: rows }, () => f.i32()),
-    bp: Array.from({ length: panels }, () => f.i32()),
-    acc: Array.from({ length: rows }, () => Array.from({ length: panels }, () => f.v128())),
-    bv: Array.from({ length: panels }, () => f.v128()),
+    bp: Array.from({ length: Math.max(panels, rowPanels) }, () => f.i32()),
+    acc: Array.from(
+      { length: rows },
+      (_, r) =>
+        Array.from({ length: r === 0 ? Math.max(panels, rowPanels) : panels }, () => f.v128()),
+    ),
+    bv: Array.from({ length: Math.max(panels, rowPanels) }, () => f.v128()),
     av: f.v128(),
     kk: f.i32(),
     cp: f.i32(),
   };
+  // Whole tiles of `rows` rows: panel groups of `panels`, then single panels.
   f.setConst(j, 0);
   for (const group of panels > 1 ? [panels, 1] : [1]) {
-    // Panel groups of `group` while they fit.
     f.loopWhile([...op.get(np), ...op.get(j), ...op.sub, ...op.i32(group), ...op.geS], () => {
       f.setConst(i, 0);
       f.loopWhile([...op.get(m), ...op.get(i), ...op.sub, ...op.i32(rows), ...op.geS], () => {
         emitTile(f, ctx, rows, group);
         f.bump(i, rows);
       });
-      f.loopWhile([...op.get(i), ...op.get(m), ...op.ltS], () => {
-        emitTile(f, ctx, 1, group);
-        f.bump(i, 1);
-      });
       f.bump(j, group);
     });
   }
+  // The rows left over (all of them when m < rows), one at a time over wider panel groups:
+  // a single row needs more independent sums to keep the adders busy.
+  f.emit(op.get(m), op.get(m), op.i32(rows), op.remU, op.sub, op.set(i));
+  f.loopWhile([...op.get(i), ...op.get(m), ...op.ltS], () => {
+    f.setConst(j, 0);
+    for (const group of [rowPanels, 1]) {
+      f.loopWhile([...op.get(np), ...op.get(j), ...op.sub, ...op.i32(group), ...op.geS], () => {
+        emitTile(f, ctx, 1, group);
+        f.bump(j, group);
+      });
+    }
+    f.bump(i, 1);
+  });
   return f.build();
 }
 

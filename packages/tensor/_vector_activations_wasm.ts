@@ -33,6 +33,10 @@ export const VECTOR_ACTIVATIONS = {
 export type VectorActivation = keyof typeof VECTOR_ACTIVATIONS;
 
 const LOG2E = 1.44269504088896341;
+/** 1.5·2²³: a float32 sum with it is rounded to an integer kept in the low mantissa bits. */
+const ROUND_MAGIC = 12582912;
+/** The bits of 1.0f: 127 << 23. */
+const ONE_BITS = 0x3f800000;
 const EXP_C1 = 0.693359375;
 const EXP_C2 = -2.12194440e-4;
 const EXP_P = [
@@ -73,22 +77,29 @@ export function activationTemps(f: WasmFn): ActivationTemps {
 
 /** `p = p·x + c` with `p` and `x` locals. */
 function horner(f: WasmFn, p: number, x: number, c: number): void {
-  f.emit(op.get(p), op.get(x), op.f32x4Mul, op.f32x4Const(c), op.f32x4Add, op.set(p));
+  f.emit(op.get(p), op.get(x), op.f32x4Mul, op.get(f.f32x4(c)), op.f32x4Add, op.set(p));
 }
 
-/** `out = exp(x)` for x in [−87, 88] (`x` is overwritten). */
+/**
+ * `out = exp(x)` for x in [−87, 88] (`x` is overwritten). `n = round(x·log2 e)` is taken with
+ * the 1.5·2²³ trick: adding it rounds to an integer (ties to even) that then sits in the low
+ * bits of the sum, from where a shift makes it the exponent of 2ⁿ.
+ */
 function emitExp(f: WasmFn, x: number, out: number, t: ActivationTemps): void {
-  const { t0: fx, t1: p, t2: z } = t;
-  f.emit(op.get(x), op.f32x4Const(LOG2E), op.f32x4Mul, op.f32x4Nearest, op.set(fx));
-  f.emit(op.get(x), op.get(fx), op.f32x4Const(EXP_C1), op.f32x4Mul, op.f32x4Sub);
-  f.emit(op.get(fx), op.f32x4Const(EXP_C2), op.f32x4Mul, op.f32x4Sub, op.set(x));
+  const { t0: sum, t1: p, t2: fx } = t;
+  const z = fx; // x² once fx is used up
+  const magic = f.f32x4(ROUND_MAGIC);
+  f.emit(op.get(x), op.get(f.f32x4(LOG2E)), op.f32x4Mul, op.get(magic), op.f32x4Add, op.set(sum));
+  f.emit(op.get(sum), op.get(magic), op.f32x4Sub, op.set(fx));
+  f.emit(op.get(x), op.get(fx), op.get(f.f32x4(EXP_C1)), op.f32x4Mul, op.f32x4Sub);
+  f.emit(op.get(fx), op.get(f.f32x4(EXP_C2)), op.f32x4Mul, op.f32x4Sub, op.set(x));
   f.emit(op.get(x), op.get(x), op.f32x4Mul, op.set(z));
-  f.emit(op.f32x4Const(EXP_P[0]), op.set(p));
+  f.emit(op.get(f.f32x4(EXP_P[0])), op.set(p));
   for (const c of EXP_P.slice(1)) horner(f, p, x, c);
-  f.emit(op.get(p), op.get(z), op.f32x4Mul, op.get(x), op.f32x4Add, op.f32x4Const(1));
+  f.emit(op.get(p), op.get(z), op.f32x4Mul, op.get(x), op.f32x4Add, op.get(f.f32x4(1)));
   f.emit(op.f32x4Add);
-  f.emit(op.get(fx), op.i32x4TruncSat, op.i32x4Const(127), op.i32x4Add, op.i32(23));
-  f.emit(op.i32x4Shl, op.f32x4Mul, op.set(out));
+  f.emit(op.get(sum), op.i32(23), op.i32x4Shl, op.get(f.i32x4(ONE_BITS)), op.i32x4Add);
+  f.emit(op.f32x4Mul, op.set(out));
 }
 
 /** `out = act(x)` (`x` may be overwritten; `out` may be `x`). */
@@ -108,27 +119,27 @@ export function emitActivation(
       return;
     case "hard_sigmoid":
     case "hard_sigmoid_keras2": {
-      if (act === "hard_sigmoid") f.emit(op.get(x), op.f32x4Const(6), op.f32x4Div);
-      else f.emit(op.get(x), op.f32x4Const(0.2), op.f32x4Mul);
-      f.emit(op.f32x4Const(0.5), op.f32x4Add, op.zero, op.f32x4Max, op.f32x4Const(1));
+      if (act === "hard_sigmoid") f.emit(op.get(x), op.get(f.f32x4(6)), op.f32x4Div);
+      else f.emit(op.get(x), op.get(f.f32x4(0.2)), op.f32x4Mul);
+      f.emit(op.get(f.f32x4(0.5)), op.f32x4Add, op.zero, op.f32x4Max, op.get(f.f32x4(1)));
       f.emit(op.f32x4Min, op.set(out));
       return;
     }
     case "sigmoid":
-      f.emit(op.get(x), op.f32x4Neg, op.f32x4Const(-87), op.f32x4Max, op.f32x4Const(88));
+      f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Max, op.get(f.f32x4(88)));
       f.emit(op.f32x4Min, op.set(x));
       emitExp(f, x, out, t);
-      f.emit(op.f32x4Const(1), op.f32x4Const(1), op.get(out), op.f32x4Add, op.f32x4Div);
+      f.emit(op.get(f.f32x4(1)), op.get(f.f32x4(1)), op.get(out), op.f32x4Add, op.f32x4Div);
       f.emit(op.set(out));
       return;
     case "tanh": {
       const { t0: x2, t1: p } = t;
-      f.emit(op.get(x), op.f32x4Const(-9), op.f32x4Max, op.f32x4Const(9), op.f32x4Min);
+      f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Max, op.get(f.f32x4(9)), op.f32x4Min);
       f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
-      f.emit(op.f32x4Const(TANH_ALPHA[0]), op.set(p));
+      f.emit(op.get(f.f32x4(TANH_ALPHA[0])), op.set(p));
       for (const c of TANH_ALPHA.slice(1)) horner(f, p, x2, c);
       f.emit(op.get(p), op.get(x), op.f32x4Mul, op.set(p));
-      f.emit(op.f32x4Const(TANH_BETA[0]), op.set(x));
+      f.emit(op.get(f.f32x4(TANH_BETA[0])), op.set(x));
       for (const c of TANH_BETA.slice(1)) horner(f, x, x2, c);
       f.emit(op.get(p), op.get(x), op.f32x4Div, op.set(out));
       return;

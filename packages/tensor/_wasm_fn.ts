@@ -12,6 +12,9 @@ import { I32, op, V128, type WasmFunction } from "./_gemm_wasm_asm.ts";
 export class WasmFn {
   readonly #locals: number[] = [];
   readonly #body: number[] = [];
+  /** Instructions run first: the vector constants' initialisation. */
+  readonly #prologue: number[] = [];
+  readonly #constants = new Map<string, number>();
 
   /** A function `name` with `params` i32 parameters (locals 0 to params − 1). */
   constructor(readonly name: string, readonly params: number) {}
@@ -26,6 +29,31 @@ export class WasmFn {
   v128(): number {
     this.#locals.push(V128);
     return this.params + this.#locals.length - 1;
+  }
+
+  /**
+   * A v128 local holding `bytes` (16), set once at the start of the function: constants read
+   * from locals are cheaper in loops than `v128.const` re-made at every use.
+   */
+  constant(bytes: Uint8Array): number {
+    const key = bytes.join(",");
+    let local = this.#constants.get(key);
+    if (local === undefined) {
+      local = this.v128();
+      this.#constants.set(key, local);
+      this.#prologue.push(0xfd, 0x0c, ...bytes, ...op.set(local));
+    }
+    return local;
+  }
+
+  /** {@linkcode WasmFn.constant} of four equal float32 lanes. */
+  f32x4(v: number): number {
+    return this.constant(new Uint8Array(new Float32Array([v, v, v, v]).buffer));
+  }
+
+  /** {@linkcode WasmFn.constant} of four equal int32 lanes. */
+  i32x4(v: number): number {
+    return this.constant(new Uint8Array(new Int32Array([v, v, v, v]).buffer));
   }
 
   /** Appends instructions. */
@@ -71,6 +99,7 @@ export class WasmFn {
 
   /** The finished function. */
   build(): WasmFunction {
-    return { name: this.name, params: this.params, locals: this.#locals, body: this.#body };
+    const body = [...this.#prologue, ...this.#body];
+    return { name: this.name, params: this.params, locals: this.#locals, body };
   }
 }

@@ -309,6 +309,8 @@ export interface StepRows {
   proj: F32;
   /** Index of row 0's projection. */
   projOffset: number;
+  /** Index of row 0's values in the states (`h`, `c`, `rh`): the first row times `units`. */
+  stateOffset: number;
   /** Floats between rows of `proj`. */
   projStride: number;
   /** Rows to skip, or null. */
@@ -322,8 +324,8 @@ function maskAddress(mask: StepMask | null, fn: string): number {
 /**
  * One LSTM step's gate update on the core (Keras's gate order i, f, c, o): for every unmasked
  * row, `c' = f·c + i·act(z_c)`, `h' = o·act(c')` with `i, f, o = gate(z)`. `h` and `c` are
- * `batch × units` views of {@linkcode ResidentArray}s, updated in place; the projections must
- * already hold `x·W + b + h·U`.
+ * views of {@linkcode ResidentArray}s (`units` floats a row from `rows.stateOffset`), updated in
+ * place; the projections must already hold `x·W + b + h·U`.
  */
 export function lstmGatesCore(rows: StepRows, h: F32, c: F32, gate: number, act: number): void {
   const fn = "lstmGatesCore";
@@ -332,8 +334,8 @@ export function lstmGatesCore(rows: StepRows, h: F32, c: F32, gate: number, act:
     rows.units,
     address(rows.proj, rows.projOffset, "proj", fn),
     4 * rows.projStride,
-    address(h, 0, "h", fn),
-    address(c, 0, "c", fn),
+    address(h, rows.stateOffset, "h", fn),
+    address(c, rows.stateOffset, "c", fn),
     maskAddress(rows.mask, fn),
     rows.mask?.stride ?? 0,
     gate,
@@ -342,7 +344,8 @@ export function lstmGatesCore(rows: StepRows, h: F32, c: F32, gate: number, act:
 }
 
 /**
- * One GRU step (reset_after) on the core: `rec` is `batch × 3·units`, `h·R + recurrent bias`.
+ * One GRU step (reset_after) on the core: `rec` is `batch × 3·units` from its start,
+ * `h·R + recurrent bias`.
  * For every unmasked row, `z, r = gate(x_zr + rec_zr)`, `ĥ = act(x_h + r·rec_h)`,
  * `h' = z·h + (1 − z)·ĥ`.
  */
@@ -360,7 +363,7 @@ export function gruResetAfterCore(
     address(rows.proj, rows.projOffset, "proj", fn),
     4 * rows.projStride,
     address(rec, 0, "rec", fn),
-    address(h, 0, "h", fn),
+    address(h, rows.stateOffset, "h", fn),
     maskAddress(rows.mask, fn),
     rows.mask?.stride ?? 0,
     gate,
@@ -370,7 +373,7 @@ export function gruResetAfterCore(
 
 /**
  * The first half of a GRU step with the reset gate applied before the product: `rec` is
- * `batch × 2·units`, `h·R[:, :2u]`. For every unmasked row, `z, r = gate(x_zr + rec_zr)` (left in
+ * `batch × 2·units` from its start, `h·R[:, :2u]`. For every unmasked row, `z, r = gate(x_zr + rec_zr)` (left in
  * the projection) and `rh = r·h` (`batch × units`). The caller then adds `rh·R[:, 2u:]` to `x_h`
  * and calls {@linkcode gruFinishCore}.
  */
@@ -382,8 +385,8 @@ export function gruResetBeforeCore(rows: StepRows, rec: F32, h: F32, rh: F32, ga
     address(rows.proj, rows.projOffset, "proj", fn),
     4 * rows.projStride,
     address(rec, 0, "rec", fn),
-    address(h, 0, "h", fn),
-    address(rh, 0, "rh", fn),
+    address(h, rows.stateOffset, "h", fn),
+    address(rh, rows.stateOffset, "rh", fn),
     maskAddress(rows.mask, fn),
     rows.mask?.stride ?? 0,
     gate,
@@ -398,7 +401,7 @@ export function gruFinishCore(rows: StepRows, h: F32, act: number): void {
     rows.units,
     address(rows.proj, rows.projOffset, "proj", fn),
     4 * rows.projStride,
-    address(h, 0, "h", fn),
+    address(h, rows.stateOffset, "h", fn),
     maskAddress(rows.mask, fn),
     rows.mask?.stride ?? 0,
     act,
@@ -413,7 +416,7 @@ export function simpleRnnUpdateCore(rows: StepRows, h: F32, act: number): void {
     rows.units,
     address(rows.proj, rows.projOffset, "proj", fn),
     4 * rows.projStride,
-    address(h, 0, "h", fn),
+    address(h, rows.stateOffset, "h", fn),
     maskAddress(rows.mask, fn),
     rows.mask?.stride ?? 0,
     act,

@@ -161,6 +161,7 @@ Deno.test({
       units: u,
       proj: proj.f32,
       projOffset: 0,
+      stateOffset: 0,
       projStride: stride,
       mask: { bytes: mask.bytes, offset: 0, stride: 1 },
     };

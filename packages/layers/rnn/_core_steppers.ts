@@ -31,25 +31,40 @@ export function coreCodes(...fns: ActivationFn[]): number[] | null {
   return codes.includes(-1) ? null : codes;
 }
 
-/** What every core stepper shares: the input projection and the per-step row descriptors. */
+/**
+ * Bytes of projections a row block of a step may span: the block's product and its gate update
+ * then run while its projections are still in the core's L2 cache.
+ */
+const BLOCK_BYTES = 256 * 1024;
+
+/**
+ * What every core stepper shares: the input projection, and a step run in blocks of rows, each
+ * block's recurrent product followed at once by its gate update. Rows are independent, so the
+ * blocks change nothing in the results.
+ */
 abstract class CoreStepper implements FusedStepper {
   readonly resident = true;
   abstract readonly width: number;
   abstract readonly stateSizes: readonly number[];
+  /** Rows per block. */
+  protected readonly blockRows: number;
   protected readonly rows: StepRows;
   readonly #mask: StepMask = { bytes: new Uint8Array(0), offset: 0, stride: 0 };
 
   constructor(
     protected readonly batch: number,
     protected readonly units: number,
+    width: number,
     protected readonly kernel: PackedMatrix,
     protected readonly bias: ResidentArray | null,
   ) {
+    this.blockRows = Math.min(batch, Math.max(4, 4 * Math.floor(BLOCK_BYTES / (16 * width))));
     this.rows = {
       batch,
       units,
       proj: new Float32Array(0),
       projOffset: 0,
+      stateOffset: 0,
       projStride: 0,
       mask: null,
     };
@@ -61,31 +76,7 @@ abstract class CoreStepper implements FusedStepper {
     sgemmCore(rows, x, xOffset, k.rows, k, out, outOffset, this.width, b ? "bias" : "zero", b?.f32);
   }
 
-  /** Points the reused row descriptor at this step's projections and mask. */
-  protected setRows(
-    proj: F32,
-    projOffset: number,
-    projStride: number,
-    mask: Uint8Array | null,
-    maskOffset: number,
-    maskStride: number,
-  ): StepRows {
-    const r = this.rows;
-    r.proj = proj;
-    r.projOffset = projOffset;
-    r.projStride = projStride;
-    if (mask === null) r.mask = null;
-    else {
-      const m = this.#mask;
-      m.bytes = mask;
-      m.offset = maskOffset;
-      m.stride = maskStride;
-      r.mask = m;
-    }
-    return r;
-  }
-
-  abstract step(
+  step(
     proj: F32,
     projOffset: number,
     projStride: number,
@@ -93,7 +84,27 @@ abstract class CoreStepper implements FusedStepper {
     mask: Uint8Array | null,
     maskOffset: number,
     maskStride: number,
-  ): void;
+  ): void {
+    const r = this.rows, m = this.#mask;
+    r.proj = proj;
+    r.projStride = projStride;
+    r.mask = mask === null ? null : m;
+    m.bytes = mask ?? m.bytes;
+    m.stride = maskStride;
+    for (let first = 0; first < this.batch; first += this.blockRows) {
+      r.batch = Math.min(this.blockRows, this.batch - first);
+      r.projOffset = projOffset + first * projStride;
+      r.stateOffset = first * this.units;
+      m.offset = maskOffset + first * maskStride;
+      this.stepBlock(r, states);
+    }
+  }
+
+  /**
+   * The step for the rows `rows` describes (`rows.stateOffset / units` is the first): their
+   * recurrent product, then their gate update.
+   */
+  protected abstract stepBlock(rows: StepRows, states: F32[]): void;
 
   dispose(): void {}
 }
@@ -112,17 +123,16 @@ export class CoreLSTMStepper extends CoreStepper {
     private readonly gate: number,
     private readonly act: number,
   ) {
-    super(batch, units, kernel, bias);
+    super(batch, units, 4 * units, kernel, bias);
     this.width = 4 * units;
     this.stateSizes = [units, units];
   }
 
-  // deno-fmt-ignore
-  step(proj: F32, projOffset: number, projStride: number, states: F32[], mask: Uint8Array | null, maskOffset: number, maskStride: number): void {
-    const [h, c] = states;
-    sgemmCore(this.batch, h, 0, this.units, this.recurrent, proj, projOffset, projStride, "accumulate");
-    const rows = this.setRows(proj, projOffset, projStride, mask, maskOffset, maskStride);
-    lstmGatesCore(rows, h, c, this.gate, this.act);
+  protected stepBlock(rows: StepRows, states: F32[]): void {
+    const h = states[0], u = this.units;
+    // deno-fmt-ignore
+    sgemmCore(rows.batch, h, rows.stateOffset, u, this.recurrent, rows.proj, rows.projOffset, rows.projStride, "accumulate");
+    lstmGatesCore(rows, h, states[1], this.gate, this.act);
   }
 }
 
@@ -139,16 +149,15 @@ export class CoreSimpleRNNStepper extends CoreStepper {
     bias: ResidentArray | null,
     private readonly act: number,
   ) {
-    super(batch, units, kernel, bias);
+    super(batch, units, units, kernel, bias);
     this.width = units;
     this.stateSizes = [units];
   }
 
-  // deno-fmt-ignore
-  step(proj: F32, projOffset: number, projStride: number, states: F32[], mask: Uint8Array | null, maskOffset: number, maskStride: number): void {
-    const h = states[0];
-    sgemmCore(this.batch, h, 0, this.units, this.recurrent, proj, projOffset, projStride, "accumulate");
-    const rows = this.setRows(proj, projOffset, projStride, mask, maskOffset, maskStride);
+  protected stepBlock(rows: StepRows, states: F32[]): void {
+    const h = states[0], u = this.units;
+    // deno-fmt-ignore
+    sgemmCore(rows.batch, h, rows.stateOffset, u, this.recurrent, rows.proj, rows.projOffset, rows.projStride, "accumulate");
     simpleRnnUpdateCore(rows, h, this.act);
   }
 }
@@ -156,14 +165,14 @@ export class CoreSimpleRNNStepper extends CoreStepper {
 /**
  * GRU. reset_after: `rec = h·R + recurrent bias`, then the fused update. Reset before:
  * `rec = h·R[:, :2u]`, the z/r gates and `rh = r·h`, `x_h += rh·R[:, 2u:]`, then the end of
- * the update.
+ * the update. `rec` holds one block of rows.
  */
 export class CoreGRUStepper extends CoreStepper {
   readonly width: number;
   readonly stateSizes: readonly number[];
-  /** `h·R (+ recurrent bias)` of the step: `[batch, 3u]` (reset_after) or `[batch, 2u]`. */
+  /** `h·R (+ recurrent bias)` of a block: `[blockRows, 3u]` (reset_after) or `[blockRows, 2u]`. */
   readonly #rec: ResidentArray;
-  /** `r⊙h` of the step (reset before only). */
+  /** `r⊙h` of the step, `[batch, u]` (reset before only). */
   readonly #rh: ResidentArray | null;
 
   constructor(
@@ -178,29 +187,28 @@ export class CoreGRUStepper extends CoreStepper {
     private readonly gate: number,
     private readonly act: number,
   ) {
-    super(batch, units, kernel, bias);
+    super(batch, units, 3 * units, kernel, bias);
     this.width = 3 * units;
     this.stateSizes = [units];
     const after = recurrent.length === 1;
-    this.#rec = new Resident(batch * (after ? 3 : 2) * units);
+    this.#rec = new Resident(this.blockRows * (after ? 3 : 2) * units);
     this.#rh = after ? null : new Resident(batch * units);
   }
 
-  // deno-fmt-ignore
-  step(proj: F32, projOffset: number, projStride: number, states: F32[], mask: Uint8Array | null, maskOffset: number, maskStride: number): void {
-    const h = states[0], u = this.units, batch = this.batch, rec = this.#rec.f32;
-    const rows = this.setRows(proj, projOffset, projStride, mask, maskOffset, maskStride);
+  protected stepBlock(rows: StepRows, states: F32[]): void {
+    const h = states[0], u = this.units, n = rows.batch, rec = this.#rec.f32;
     const [r0, r1] = this.recurrent;
     if (r1 === undefined) {
       const rb = this.recurrentBias;
-      sgemmCore(batch, h, 0, u, r0, rec, 0, 3 * u, rb ? "bias" : "zero", rb?.f32);
+      sgemmCore(n, h, rows.stateOffset, u, r0, rec, 0, 3 * u, rb ? "bias" : "zero", rb?.f32);
       gruResetAfterCore(rows, rec, h, this.gate, this.act);
       return;
     }
     const rh = this.#rh!.f32;
-    sgemmCore(batch, h, 0, u, r0, rec, 0, 2 * u, "zero");
+    sgemmCore(n, h, rows.stateOffset, u, r0, rec, 0, 2 * u, "zero");
     gruResetBeforeCore(rows, rec, h, rh, this.gate);
-    sgemmCore(batch, rh, 0, u, r1, proj, projOffset + 2 * u, projStride, "accumulate");
+    // deno-fmt-ignore
+    sgemmCore(n, rh, rows.stateOffset, u, r1, rows.proj, rows.projOffset + 2 * u, rows.projStride, "accumulate");
     gruFinishCore(rows, h, this.act);
   }
 
