@@ -55,7 +55,7 @@ Options:
       --shard I/N        Compute only shard I of N (I from 0): contiguous ranges of whole
                          batches, sizes within one batch of each other
       --window-rows R    Rows read and predicted at a time (default: whole batches filling
-                         32 MiB of input); memory grows with it, not with the input's rows
+                         64 MiB of input); memory grows with it, not with the input's rows
       --blas [PATH]      Matrix products on a native BLAS (OpenBLAS, BLIS, Accelerate; or the
                          library at PATH), one BLAS thread per worker; needs --allow-ffi.
                          KERNO_BLAS=1 (or =PATH) does the same. Falls back to the WebAssembly

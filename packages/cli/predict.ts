@@ -32,7 +32,7 @@ const COMMAND = "predict";
 /** Rows per model call when `--batch-size` is not given (Keras's default). */
 const DEFAULT_BATCH = 32;
 /** Input bytes per window when `--window-rows` is not given. */
-const WINDOW_BYTES = 32 * 2 ** 20;
+const WINDOW_BYTES = 64 * 2 ** 20;
 /** Windows read ahead of the one being written: the next is read while the pool runs one. */
 const IN_FLIGHT = 2;
 
