@@ -12,6 +12,8 @@
  *    then the small pair again — so that load from elsewhere on the machine hits both sides.
  * 3. Prints rows/s, seconds and peak resident memory of each run (`/usr/bin/time -v`'s maximum
  *    resident set size when it exists, else the largest VmHWM read from /proc while polling),
+ *    and rows per CPU-second of the process (with `/usr/bin/time`), which varies less than wall
+ *    time when other work shares the machine,
  *    and the verdicts: the big run's peak RSS under 1 GiB, its throughput at least 0.95× the
  *    in-memory path's (the mean of its two runs).
  *
@@ -74,12 +76,16 @@ interface Measured {
   rows: number;
   seconds: number;
   peakRssBytes: number;
+  /** User + system CPU seconds of the whole process (0 without /usr/bin/time). */
+  cpuSeconds: number;
 }
 
 const HAS_TIME = await Deno.stat("/usr/bin/time").then(() => true, () => false);
 
 /** Runs `deno run <args>` and returns its stdout and peak resident memory. */
-async function runMeasured(args: string[]): Promise<{ stdout: string; peak: number }> {
+async function runMeasured(
+  args: string[],
+): Promise<{ stdout: string; peak: number; cpu: number }> {
   const denoArgs = ["run", "--allow-read", "--allow-write", "--allow-env", ...args];
   const cmd = HAS_TIME
     ? new Deno.Command("/usr/bin/time", {
@@ -105,20 +111,37 @@ async function runMeasured(args: string[]): Promise<{ stdout: string; peak: numb
   const stderr = new TextDecoder().decode(out.stderr);
   if (!out.success) throw new Error(`deno ${args.join(" ")} failed:\n${stderr}`);
   const timed = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { stdout, peak: timed ? Number(timed[1]) * 1024 : polled };
+  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? 0);
+  const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? 0);
+  return { stdout, peak: timed ? Number(timed[1]) * 1024 : polled, cpu: user + system };
 }
 
 async function streaming(label: string, model: string, x: string, y: string): Promise<Measured> {
-  const { stdout, peak } = await runMeasured([MAIN, "predict", "-m", model, "-i", x, "-o", y]);
+  const { stdout, peak, cpu } = await runMeasured([
+    MAIN,
+    "predict",
+    "-m",
+    model,
+    "-i",
+    x,
+    "-o",
+    y,
+  ]);
   const m = /predicted (\d+) sequences in ([\d.]+) s/.exec(stdout);
   if (!m) throw new Error(`unexpected kerno predict output: ${stdout}`);
-  return { label, rows: Number(m[1]), seconds: Number(m[2]), peakRssBytes: peak };
+  return {
+    label,
+    rows: Number(m[1]),
+    seconds: Number(m[2]),
+    peakRssBytes: peak,
+    cpuSeconds: cpu,
+  };
 }
 
 async function inMemory(label: string, model: string, x: string, y: string): Promise<Measured> {
-  const { stdout, peak } = await runMeasured([IN_MEMORY, model, x, y]);
+  const { stdout, peak, cpu } = await runMeasured([IN_MEMORY, model, x, y]);
   const r = JSON.parse(stdout.trim().split("\n").at(-1)!);
-  return { label, rows: r.rows, seconds: r.seconds, peakRssBytes: peak };
+  return { label, rows: r.rows, seconds: r.seconds, peakRssBytes: peak, cpuSeconds: cpu };
 }
 
 const rate = (m: Measured) => m.rows / m.seconds;
@@ -156,7 +179,7 @@ try {
         m.seconds.toFixed(1).padStart(8)
       } s ${rate(m).toFixed(1).padStart(9)} rows/s  peak RSS ${
         (m.peakRssBytes / MIB).toFixed(0).padStart(5)
-      } MiB`,
+      } MiB  ${(m.rows / Math.max(m.cpuSeconds, 1e-9)).toFixed(1).padStart(9)} rows/CPU-s`,
     );
   };
   t = performance.now();
@@ -180,6 +203,15 @@ try {
   const smallStreamRate = (rate(runs[1]) + rate(runs[4])) / 2;
   const ratio = rate(big) / memRate;
   console.log(`all runs: ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  const perCpu = (m: Measured) => m.rows / Math.max(m.cpuSeconds, 1e-9);
+  if (runs.every((m) => m.cpuSeconds > 0)) {
+    console.log(
+      `rows per CPU-second (whole process, start-up included; steadier than wall time on a ` +
+        `loaded machine): big streaming vs small in-memory ${
+          (perCpu(big) / ((perCpu(runs[0]) + perCpu(runs[3])) / 2)).toFixed(3)
+        }x`,
+    );
+  }
   console.log(
     `small input, streaming vs in-memory: ${(smallStreamRate / memRate).toFixed(3)}x ` +
       `(outputs ${identical ? "bit-identical" : "DIFFER"})`,

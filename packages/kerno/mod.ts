@@ -34,10 +34,13 @@ export { resetLayerNames } from "@kerno/layers";
 export type { Nested, Shape, SymbolicTensor } from "@kerno/layers";
 export { Input, Model, modelFromJSON, Sequential } from "@kerno/model";
 export {
+  joinNpyFiles,
   loadModel,
   loadWeights,
   modelFromBytes,
   modelToBytes,
+  NpyFileReader,
+  NpyFileWriter,
   readNpy,
   readNpz,
   saveModel,
