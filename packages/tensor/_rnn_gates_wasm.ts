@@ -20,6 +20,7 @@
  */
 import { op } from "./_gemm_wasm_asm.ts";
 import { WasmFn } from "./_wasm_fn.ts";
+import { activationTemps, emitActivation, VECTOR_ACTIVATIONS } from "./_vector_activations_wasm.ts";
 
 /** Index of the `act(code, ptr, n)` function in the core's module. */
 export const ACT_FN = 0;
@@ -120,6 +121,18 @@ function forEachRow(
 }
 
 /**
+ * A local that is 1 when the rows can take the fused path: sigmoid gates, tanh activation
+ * and a unit count that is a multiple of 4 (whole vectors). Other cells go through `act`.
+ */
+function standardRows(f: WasmFn, u: number, gate: number, act: number): number {
+  const fast = f.i32();
+  f.emit(op.get(gate), op.i32(VECTOR_ACTIVATIONS.sigmoid), op.eq);
+  f.emit(op.get(act), op.i32(VECTOR_ACTIVATIONS.tanh), op.eq, op.and);
+  f.emit(op.get(u), op.i32(3), op.and, op.eqz, op.and, op.set(fast));
+  return fast;
+}
+
+/**
  * `lstmGates(batch, u, proj, projStride, h, c, mask, maskStride, gate, act)`: `proj` rows hold
  * `z = x·W + b + h·U` in gate order i, f, c, o and are consumed; `h` and `c` are `batch × u`.
  */
@@ -140,33 +153,70 @@ export function lstmGatesFunction(): ReturnType<WasmFn["build"]> {
   const z = f.i32(), hp = f.i32(), cp = f.i32(), ip = f.i32(), gp = f.i32(), op_ = f.i32();
   const fp = f.i32(), rowBytes = f.i32(), count = f.i32();
   f.emit(op.get(u), op.i32(2), op.shl, op.set(rowBytes));
+  const fast = standardRows(f, u, gate, act);
+  const t = activationTemps(f);
+  const [vi, vf, vg, vo] = [f.v128(), f.v128(), f.v128(), f.v128()];
   forEachRow(f, batch, mask, maskStride, (b) => {
     rowPointer(f, z, proj, b, projStride);
     rowPointer(f, hp, h, b, rowBytes);
     rowPointer(f, cp, c, b, rowBytes);
-    callAct(f, gate, z, [...op.get(u), ...op.i32(1), ...op.shl]); // i and f
-    f.emit(op.get(z), op.get(rowBytes), op.i32(1), op.shl, op.add, op.set(gp));
-    callAct(f, act, gp, op.get(u));
-    f.emit(op.get(gp), op.get(rowBytes), op.add, op.set(op_));
-    callAct(f, gate, op_, op.get(u));
-    f.emit(op.get(z), op.set(ip), op.get(z), op.get(rowBytes), op.add, op.set(fp));
-    // c' = f·c + i·g, written to c and over g (for act(c')).
-    elementwise(f, u, count, [ip, fp, gp, cp], (l) => {
-      const next = [
-        ...l.load(fp),
-        ...l.load(cp),
-        ...l.mul,
-        ...l.load(ip),
-        ...l.load(gp),
-        ...l.mul,
-        ...l.add,
-      ];
-      f.emit(l.store(cp, next), l.store(gp, l.load(cp)));
-    });
-    f.emit(op.get(z), op.get(rowBytes), op.i32(1), op.shl, op.add, op.set(gp));
-    callAct(f, act, gp, op.get(u));
-    elementwise(f, u, count, [hp, op_, gp], (l) => {
-      f.emit(l.store(hp, [...l.load(op_), ...l.load(gp), ...l.mul]));
+    f.ifElse(op.get(fast), () => {
+      // Sigmoid gates and tanh, four units at a time in registers.
+      f.emit(op.get(z), op.set(ip), op.get(z), op.get(rowBytes), op.add, op.set(fp));
+      f.emit(op.get(fp), op.get(rowBytes), op.add, op.set(gp));
+      f.emit(op.get(gp), op.get(rowBytes), op.add, op.set(op_));
+      f.emit(op.get(u), op.set(count));
+      f.loopWhile(op.get(count), () => {
+        for (
+          const [v, p, a] of [[vi, ip, "sigmoid"], [vf, fp, "sigmoid"], [vg, gp, "tanh"], [
+            vo,
+            op_,
+            "sigmoid",
+          ]] as const
+        ) {
+          f.emit(op.get(p), op.load(0), op.set(v));
+          emitActivation(f, a, v, v, t);
+        }
+        f.emit(
+          op.get(vf),
+          op.get(cp),
+          op.load(0),
+          op.f32x4Mul,
+          op.get(vi),
+          op.get(vg),
+          op.f32x4Mul,
+        );
+        f.emit(op.f32x4Add, op.set(vg), op.get(cp), op.get(vg), op.store(0));
+        emitActivation(f, "tanh", vg, vg, t);
+        f.emit(op.get(hp), op.get(vo), op.get(vg), op.f32x4Mul, op.store(0));
+        for (const p of [ip, fp, gp, op_, hp, cp]) f.bump(p, 16);
+        f.bump(count, -4);
+      });
+    }, () => {
+      callAct(f, gate, z, [...op.get(u), ...op.i32(1), ...op.shl]); // i and f
+      f.emit(op.get(z), op.get(rowBytes), op.i32(1), op.shl, op.add, op.set(gp));
+      callAct(f, act, gp, op.get(u));
+      f.emit(op.get(gp), op.get(rowBytes), op.add, op.set(op_));
+      callAct(f, gate, op_, op.get(u));
+      f.emit(op.get(z), op.set(ip), op.get(z), op.get(rowBytes), op.add, op.set(fp));
+      // c' = f·c + i·g, written to c and over g (for act(c')).
+      elementwise(f, u, count, [ip, fp, gp, cp], (l) => {
+        const next = [
+          ...l.load(fp),
+          ...l.load(cp),
+          ...l.mul,
+          ...l.load(ip),
+          ...l.load(gp),
+          ...l.mul,
+          ...l.add,
+        ];
+        f.emit(l.store(cp, next), l.store(gp, l.load(cp)));
+      });
+      f.emit(op.get(z), op.get(rowBytes), op.i32(1), op.shl, op.add, op.set(gp));
+      callAct(f, act, gp, op.get(u));
+      elementwise(f, u, count, [hp, op_, gp], (l) => {
+        f.emit(l.store(hp, [...l.load(op_), ...l.load(gp), ...l.mul]));
+      });
     });
   });
   return f.build();
