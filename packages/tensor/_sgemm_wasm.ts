@@ -76,11 +76,12 @@ function emitTile(f: WasmFn, ctx: TileLocals, rows: number, panels: number): voi
     });
   };
   f.emit(op.get(k), op.set(kk));
-  f.loopWhile([...op.get(kk), ...op.i32(4), ...op.geS], () => {
-    for (let u = 0; u < 4; u++) step(u);
-    for (const p of ap) f.bump(p, 16);
-    for (const p of bp) f.bump(p, 64);
-    f.bump(kk, -4);
+  const unroll = 4;
+  f.loopWhile([...op.get(kk), ...op.i32(unroll), ...op.geS], () => {
+    for (let u = 0; u < unroll; u++) step(u);
+    for (const p of ap) f.bump(p, 4 * unroll);
+    for (const p of bp) f.bump(p, 16 * unroll);
+    f.bump(kk, -unroll);
   });
   f.loopWhile(op.get(kk), () => {
     step(0);

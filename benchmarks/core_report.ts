@@ -1,0 +1,78 @@
+/**
+ * `deno run benchmarks/core_report.ts [--cpu]`: GFLOP/s of the compute core's float32 product
+ * (`sgemmCore`, the kernel of the recurrent layers) on the step shapes of the standard
+ * workloads, beside the float64-summing blocked {@linkcode gemm} on the same shapes, in the same
+ * run. W1's step is `1024×160 · 160×512` (input and recurrent weights stacked: k = features +
+ * units), W5's `256×640 · 640×2048`. `--cpu` times with the process's CPU time instead of the
+ * wall clock (meaningful on a machine shared with other jobs).
+ *
+ * @module
+ */
+import process from "node:process";
+import { gemm, packMatrix, Random, ResidentArray, sgemmCore } from "@kerno/tensor";
+
+const useCpu = Deno.args.includes("--cpu");
+
+/** Seconds since an arbitrary origin: wall clock, or user + system CPU time with `--cpu`. */
+function now(): number {
+  if (!useCpu) return performance.now() / 1000;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Median seconds of one call of `fn` over 7 timed batches of about 0.4 GFLOP each. */
+function medianSeconds(fn: () => void, flop: number): number {
+  const reps = Math.max(1, Math.round(4e8 / flop));
+  for (let r = 0; r < reps; r++) fn();
+  const times: number[] = [];
+  for (let s = 0; s < 7; s++) {
+    const t0 = now();
+    for (let r = 0; r < reps; r++) fn();
+    times.push((now() - t0) / reps);
+  }
+  times.sort((x, y) => x - y);
+  return times[3];
+}
+
+const SHAPES = [
+  { name: "W1 step (x|h)·[W;U]", m: 1024, k: 160, n: 512 },
+  { name: "W5 step (x|h)·[W;U]", m: 256, k: 640, n: 2048 },
+  { name: "W1 recurrent h·U", m: 1024, k: 128, n: 512 },
+  { name: "W4 latency step", m: 1, k: 160, n: 512 },
+];
+
+const rng = new Random(1234);
+const rows = [["shape", "m×k·k×n", "core f32 GFLOP/s", "gemm f64-sum GFLOP/s", "ratio"]];
+for (const { name, m, k, n } of SHAPES) {
+  const aPlain = new Float32Array(m * k).map(() => rng.uniform(-1, 1));
+  const bPlain = new Float32Array(k * n).map(() => rng.uniform(-1, 1));
+  const packed = packMatrix(bPlain, 0, n, k, n);
+  const a = new ResidentArray(m * k);
+  const c = new ResidentArray(m * n);
+  a.f32.set(aPlain);
+  const flop = 2 * m * n * k;
+  const core = flop / medianSeconds(() => sgemmCore(m, a.f32, 0, k, packed, c.f32, 0, n), flop);
+  const out = new Float32Array(m * n);
+  const f64 = flop /
+    medianSeconds(() => gemm(false, false, m, n, k, aPlain, 0, k, bPlain, 0, n, out, 0, n), flop);
+  a.free();
+  c.free();
+  rows.push([
+    name,
+    `${m}×${k}·${k}×${n}`,
+    (core / 1e9).toFixed(1),
+    (f64 / 1e9).toFixed(1),
+    `${(core / f64).toFixed(1)}×`,
+  ]);
+}
+console.log(
+  `compute core product — timing: median ${
+    useCpu ? "process CPU time" : "wall clock"
+  }, Deno ${Deno.version.deno}`,
+);
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) {
+  console.log(
+    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "),
+  );
+}
