@@ -66,8 +66,7 @@ export async function openInputs(
 }
 
 function allocateShared(dtype: DType, n: number): TensorData {
-  const bytes = Math.max(1, n * (dtype === "bool" ? 1 : 4));
-  const buffer = new SharedArrayBuffer(bytes);
+  const buffer = new SharedArrayBuffer(n * (dtype === "bool" ? 1 : 4));
   return dtype === "float32"
     ? new Float32Array(buffer)
     : dtype === "int32"

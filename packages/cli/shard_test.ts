@@ -3,7 +3,7 @@
  * behind, on a Keras fixture model.
  */
 import assert from "node:assert/strict";
-import { writeNpy } from "@kerno/io";
+import { readNpy, writeNpy } from "@kerno/io";
 import { Tensor } from "@kerno/tensor";
 import { main } from "./mod.ts";
 
@@ -110,6 +110,12 @@ Deno.test("--rows computes one slice; a stateful model refuses slices", async ()
       await Deno.readFile(`${dir}/h.ab.npy`),
       await Deno.readFile(`${dir}/h.all.npy`),
     );
+
+    // 20 rows are one batch: shard 0 of 3 is empty, and still writes its (empty) outputs.
+    const empty = await run([...base, "--shard", "0/3", ...outs("e")]);
+    assert.equal(empty.code, 0, empty.err);
+    assert.deepEqual(readNpy(await Deno.readFile(`${dir}/h.e.npy`)).shape, [0, 4]);
+    assert.deepEqual(readNpy(await Deno.readFile(`${dir}/seq.e.npy`)).shape, [0, 5, 4]);
 
     const late = await run([...base, "--rows", "21:30", ...outs("late")]);
     assert.equal(late.code, 2);
