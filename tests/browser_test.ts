@@ -100,6 +100,10 @@ Deno.test({
 
       assert.equal(isolated.pathError, "model.keras: file paths need Deno; pass bytes or a URL");
       assert.equal(
+        isolated.saveError,
+        "copy.keras: file paths need Deno; keep the bytes of modelToBytes(model) yourself",
+      );
+      assert.equal(
         isolated.missingWorkerError,
         "WorkerPool could not start its workers: could not start the worker module " +
           `${url}no_such_worker.js: the server answered 404 Not Found`,

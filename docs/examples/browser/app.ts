@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { loadModel, WorkerPool } from "@kerno/kerno";
+import { loadModel, modelFromBytes, saveModel, WorkerPool } from "@kerno/kerno";
 import { type ExampleReport, runExample } from "./example.ts";
 
 /** The report plus what the browser says for things that must fail with a clear message. */
@@ -14,6 +14,8 @@ export interface PageReport extends ExampleReport {
   isolated: boolean;
   /** The error of `loadModel("model.keras")` (a file path, which needs Deno). */
   pathError: string;
+  /** The error of `saveModel(model, "copy.keras")` (a file path too). */
+  saveError: string;
   /** The error of a pool whose worker module is missing. */
   missingWorkerError: string;
 }
@@ -59,6 +61,10 @@ async function main(): Promise<PageReport> {
     ...report,
     isolated: page.crossOriginIsolated,
     pathError: await messageOf(() => loadModel("model.keras")),
+    saveError: await messageOf(async () => {
+      const bytes = await (await fetch(new URL("model.keras", here))).arrayBuffer();
+      await saveModel(modelFromBytes(new Uint8Array(bytes)), "copy.keras");
+    }),
     missingWorkerError: await messageOf(() =>
       WorkerPool.create({ workers: 1, workerUrl: new URL("no_such_worker.js", here) })
     ),
