@@ -29,3 +29,7 @@ export * from "./all_close.ts";
 export * from "./compute_core.ts";
 export { blasStatus, useBlas, withBlas } from "./blas.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
+export * from "./conv_geometry.ts";
+export * from "./conv.ts";
+export * from "./conv_naive.ts";
+export * from "./pool.ts";
