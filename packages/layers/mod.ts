@@ -20,5 +20,6 @@ export * from "./pooling/mod.ts";
 export * from "./activation_layers/mod.ts";
 export * from "./regularization/mod.ts";
 export * from "./rnn/mod.ts";
+export * from "./conv/mod.ts";
 export * from "./initializers/mod.ts";
 export * from "./activations.ts";
