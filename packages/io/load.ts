@@ -1,6 +1,12 @@
 import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
 import { buildModel, type Model } from "./_model_api.ts";
-import { type Layer, type LayerFactory, RNN, StackedRNNCells } from "@kerno/layers";
+import {
+  type Layer,
+  type LayerFactory,
+  MultiHeadAttention,
+  RNN,
+  StackedRNNCells,
+} from "@kerno/layers";
 import { describeStart, type FileSource, readSource, withLabel } from "./_source.ts";
 import { loadKerasWeights } from "./keras_weights.ts";
 import { translateLegacyConfig } from "./legacy_config.ts";
@@ -169,12 +175,13 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
  * Keras 3 builds the layers of a loaded archive one by one (`build_from_config`), outside the name
  * scopes of the model and of wrapper layers, so their variable paths start at the innermost layer
  * (`forward_lstm/lstm_cell/kernel`, `dense/kernel`; see keras-wild `stock_bilstm_keras3`).
- * Recurrent layers and stacked cells keep their scope: they open it themselves when they build
- * their cells.
+ * Recurrent layers, stacked cells and MultiHeadAttention keep their scope: they open it
+ * themselves when they build their cells or projections.
  */
 function useArchiveVariablePaths(model: Model): void {
   const visit = (layer: Layer): void => {
-    const keepsScope = layer instanceof RNN || layer instanceof StackedRNNCells;
+    const keepsScope = layer instanceof RNN || layer instanceof StackedRNNCells ||
+      layer instanceof MultiHeadAttention;
     if (layer.children().length > 0 && !keepsScope) layer.scopesVariablePaths = false;
     for (const [, child] of layer.children()) {
       for (const c of Array.isArray(child) ? child : [child]) visit(c);

@@ -31,6 +31,11 @@ export interface CallContext {
   readonly training: boolean;
   /** Non-tensor positional arguments recorded in the graph (operation layers use them). */
   readonly extraArgs: readonly unknown[];
+  /**
+   * The layer's own keyword arguments of this call (names listed in
+   * {@linkcode Layer.callArguments}, e.g. Attention's `return_attention_scores`).
+   */
+  readonly callArgs?: Readonly<Record<string, unknown>>;
 }
 
 /** Shapes a layer's `computeOutputShape` receives besides the input shapes. */
@@ -39,6 +44,8 @@ export interface ShapeContext {
   readonly initialState: readonly Shape[] | null;
   /** Non-tensor positional arguments of the call. */
   readonly extraArgs: readonly unknown[];
+  /** The layer's own keyword arguments of the call (see {@linkcode Layer.callArguments}). */
+  readonly callArgs?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of {@linkcode Layer.apply}. */
@@ -51,6 +58,12 @@ export interface ApplyOptions<T> {
   training?: boolean;
   /** Non-tensor positional arguments (operation layers). */
   extraArgs?: readonly unknown[];
+  /**
+   * Keyword arguments of the layer's own call, by their Keras names (e.g.
+   * `{ return_attention_scores: true }`); only the names in {@linkcode Layer.callArguments}
+   * are accepted. They are recorded in the graph node, as Keras does.
+   */
+  callArgs?: Readonly<Record<string, unknown>>;
 }
 
 /** The expected rank of a layer's inputs, checked when it is called. */
@@ -163,6 +176,12 @@ export abstract class Layer {
    * Keras leaves out when unset), or `undefined` when `call` has no such argument.
    */
   readonly callTrainingDefault: boolean | null | undefined = undefined;
+  /**
+   * Keyword arguments of Keras's `call` of this class, besides `mask`, `training` and
+   * `initial_state`, that Kerno implements (e.g. `use_causal_mask`). A call may pass them in
+   * {@linkcode ApplyOptions.callArgs}; a config node may carry them.
+   */
+  readonly callArguments: readonly string[] = [];
 
   /** Variables this layer created itself, in creation order. */
   protected readonly ownVariables: Variable[] = [];
@@ -239,8 +258,11 @@ export abstract class Layer {
     return 1;
   }
 
-  /** How the flat outputs nest in what `apply` and `predict` return. */
-  outputStructure(): OutputStructure {
+  /**
+   * How the flat outputs nest in what `apply` and `predict` return. `context` is the call's,
+   * for layers whose outputs depend on a call argument.
+   */
+  outputStructure(_context?: ShapeContext): OutputStructure {
     const n = this.outputCount();
     return n === 1 ? 0 : Array.from({ length: n }, (_, i) => i);
   }
@@ -405,6 +427,14 @@ export abstract class Layer {
     options: ApplyOptions<T> = {},
   ): Nested<T> {
     const list: T[] = Array.isArray(inputs) ? [...inputs] : [inputs as T];
+    for (const key of Object.keys(options.callArgs ?? {})) {
+      if (!this.callArguments.includes(key)) {
+        throw new TypeError(
+          `Layer "${this.name}" (${this.className}): unsupported call argument "${key}"` +
+            (this.callArguments.length > 0 ? ` (it accepts ${this.callArguments.join(", ")})` : ""),
+        );
+      }
+    }
     const asList = Array.isArray(inputs);
     const all: unknown[] = [...list, ...(options.initialState ?? [])];
     if (options.mask) all.push(options.mask);
@@ -436,10 +466,13 @@ export abstract class Layer {
     this.checkInputs(shapes);
     const initialState = options.initialState ? [...options.initialState] : null;
     const extraArgs = options.extraArgs ?? [];
-    this.ensureBuilt(shapes, {
+    const callArgs = options.callArgs ?? {};
+    const shapeContext: ShapeContext = {
       initialState: initialState?.map((t) => t.shape) ?? null,
       extraArgs,
-    });
+      callArgs,
+    };
+    this.ensureBuilt(shapes, shapeContext);
     // Keras fills in `mask` only for a call with a single tensor argument, but the output mask
     // is computed from the first input's mask in every case.
     const inputMasks = inputs.map((t) => maskOf(t));
@@ -448,11 +481,11 @@ export abstract class Layer {
       : initialState === null
       ? inputMasks
       : inputs.map(() => null);
-    const context: CallContext = { masks, initialState, training: false, extraArgs };
+    const context: CallContext = { masks, initialState, training: false, extraArgs, callArgs };
     const outputs = this.call(inputs, context);
     const outMasks = this.computeMask(inputs, options.mask !== undefined ? masks : inputMasks);
     outputs.forEach((t, i) => setMaskOf(t, outMasks[i] ?? null));
-    return nestOutputs(outputs, this.outputStructure());
+    return nestOutputs(outputs, this.outputStructure(shapeContext));
   }
 
   #applySymbolic(
@@ -464,14 +497,16 @@ export abstract class Layer {
     this.checkInputs(shapes);
     const initialState = options.initialState ? [...options.initialState] : null;
     const extraArgs = options.extraArgs ?? [];
+    const callArgs = options.callArgs ?? {};
     const context: ShapeContext = {
       initialState: initialState?.map((t) => t.shape) ?? null,
       extraArgs,
+      callArgs,
     };
     this.ensureBuilt(shapes, context);
     const outShapes = this.computeOutputShape(shapes, context);
     const single = inputs.length === 1 && initialState === null;
-    const kwargs: Record<string, unknown> = {};
+    const kwargs: Record<string, unknown> = { ...callArgs };
     if (options.training !== undefined) kwargs.training = options.training;
     else if (single && this.callTrainingDefault === false) kwargs.training = false;
     let mask: SymbolicTensor | null | undefined = options.mask;
@@ -499,7 +534,7 @@ export abstract class Layer {
     node.outputs = outShapes.map((s, i) =>
       new SymbolicTensor(s, dtypes[i] ?? "float32", node, i, outMasks[i] ?? null)
     );
-    return nestOutputs(node.outputs, this.outputStructure());
+    return nestOutputs(node.outputs, this.outputStructure(context));
   }
 
   /** `<LSTM name=lstm, built=true>`, as Keras prints a layer. */

@@ -21,5 +21,6 @@ export * from "./activation_layers/mod.ts";
 export * from "./regularization/mod.ts";
 export * from "./rnn/mod.ts";
 export * from "./conv/mod.ts";
+export * from "./attention/mod.ts";
 export * from "./initializers/mod.ts";
 export * from "./activations.ts";

@@ -2,13 +2,14 @@ const counters = new Map<string, number>();
 
 /**
  * Keras's `to_snake_case`: `SimpleRNN` → `simple_rnn`, `StackedRNNCells` → `stacked_rnn_cells`,
- * `LSTMCell` → `lstm_cell`.
+ * `LSTMCell` → `lstm_cell`, `Conv1D` → `conv1d`, `ConvLSTM2D` → `conv_lstm2d` (a digit does not
+ * start a new word).
  */
 export function toSnakeCase(name: string): string {
   return name
     .replace(/\W+/g, "")
     .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
     .toLowerCase();
 }
 

@@ -49,7 +49,7 @@ function processNode(layer: Layer, data: unknown, r: Rebuilder, where: string): 
   let call: ParsedCall;
   try {
     if (Array.isArray(data)) call = parseLegacyNode(data, layer, r, where);
-    else if (isRecord(data)) call = parseKeras3Node(data, r, where);
+    else if (isRecord(data)) call = parseKeras3Node(data, r, where, layer.callArguments);
     else throw new TypeError(`${where}: invalid node ${short(data)}`);
   } catch (e) {
     if (e === NOT_READY) return false;
@@ -59,6 +59,7 @@ function processNode(layer: Layer, data: unknown, r: Rebuilder, where: string): 
     ...(call.initialState ? { initialState: call.initialState } : {}),
     ...(call.mask !== undefined ? { mask: call.mask } : {}),
     ...(call.training !== undefined ? { training: call.training } : {}),
+    ...(call.callArgs ? { callArgs: call.callArgs } : {}),
     extraArgs: call.extraArgs,
   });
   const node = layer.inboundNodes[layer.inboundNodes.length - 1];

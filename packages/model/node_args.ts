@@ -94,6 +94,8 @@ export interface ParsedCall {
   singleState?: boolean;
   mask?: SymbolicTensor | null;
   training?: boolean;
+  /** The layer's own call arguments (see `Layer.callArguments`). */
+  callArgs?: Record<string, unknown>;
 }
 
 function readKwargs(
@@ -101,6 +103,7 @@ function readKwargs(
   call: ParsedCall,
   where: string,
   notes: string[] | undefined,
+  accepted: readonly string[],
 ): void {
   for (const [key, value] of Object.entries(kwargs)) {
     if (key === "initial_state") {
@@ -125,6 +128,8 @@ function readKwargs(
         throw new TypeError(`${where}: training must be true or false, received ${short(value)}`);
       }
       call.training = value;
+    } else if (accepted.includes(key) && !hasTensor(value)) {
+      (call.callArgs ??= {})[key] = value;
     } else {
       throw new TypeError(
         `${where}: unsupported call argument "${key}" = ${short(value)} (Kerno refuses ` +
@@ -139,6 +144,7 @@ export function parseKeras3Node(
   data: Record<string, unknown>,
   r: Rebuilder,
   where: string,
+  accepted: readonly string[] = [],
 ): ParsedCall {
   const args = r.revive(data.args ?? [], where);
   const kwargs = r.revive(data.kwargs ?? {}, where);
@@ -168,7 +174,7 @@ export function parseKeras3Node(
   if (call.extraArgs.some(hasTensor)) {
     throw new TypeError(`${where}: tensors after the first argument are not supported`);
   }
-  readKwargs(kwargs, call, where, r.options.notes);
+  readKwargs(kwargs, call, where, r.options.notes, accepted);
   return call;
 }
 
@@ -221,6 +227,6 @@ export function parseLegacyNode(
       `${where}: Keras 2 node with ${inputs.length} inputs read as input + initial_state`,
     );
   }
-  readKwargs(revived, call, where, r.options.notes);
+  readKwargs(revived, call, where, r.options.notes, layer.callArguments);
   return call;
 }

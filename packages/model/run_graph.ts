@@ -67,6 +67,7 @@ export function runGraph(
       initialState,
       training: false,
       extraArgs: call.extraArgs,
+      callArgs: call.kwargs,
     };
     const outs = node.layer.call(ins, context);
     if (outs.length !== node.outputs.length) {
