@@ -1,10 +1,8 @@
 import { axisPadding, type ConvPadding, pool, type PoolGeometry, Tensor } from "@kerno/tensor";
-import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
-import type { DeserializeOptions } from "../registry.ts";
 import { type Shape, shapeToString } from "../shape.ts";
 import { asFloat32 } from "../core/_util.ts";
-import { checkDataFormat, readTuple, toPadding, toTuple } from "./_args.ts";
+import { checkDataFormat, toPadding, toTuple } from "./_args.ts";
 
 /** Options of the pooling layers (Keras's arguments in camelCase). */
 export interface PoolingOptions extends LayerOptions {
@@ -105,24 +103,4 @@ export abstract class BasePooling extends Layer {
       data_format: "channels_last",
     };
   }
-}
-
-type PoolingClass = new (poolSize: number | number[], options?: PoolingOptions) => BasePooling;
-
-/** Builds a pooling layer of class `cls` from its Keras config. */
-export function poolingFromConfig(
-  cls: PoolingClass & { className: string },
-  config: Record<string, unknown>,
-  options: DeserializeOptions,
-): BasePooling {
-  const r = new ConfigReader(cls.className, config, options);
-  const poolSize = readTuple(r, "pool_size", 2) as number | number[];
-  const layer = new cls(poolSize, {
-    ...r.baseOptions(),
-    strides: readTuple(r, "strides", null),
-    padding: r.string("padding", "valid"),
-    dataFormat: r.raw("data_format") as string | null | undefined,
-  });
-  r.done();
-  return layer;
 }

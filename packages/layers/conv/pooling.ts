@@ -1,5 +1,6 @@
 import { registerLayer } from "../registry.ts";
-import { BasePooling, poolingFromConfig, type PoolingOptions } from "./base_pooling.ts";
+import { BasePooling, type PoolingOptions } from "./base_pooling.ts";
+import { poolingFromConfig } from "./_pooling_from_config.ts";
 
 /**
  * Keras `MaxPooling1D`: the largest value of each window of `poolSize` steps, `(batch, steps,
