@@ -1,5 +1,5 @@
 /**
- * Reads a Keras reference case (`tests/fixtures/keras/<case>/case.json`) for the pool tests:
+ * Reads a Keras reference case (`tests/fixtures/<set>/<case>/case.json`) for the pool tests:
  * the model rebuilt with `modelFromJSON` + `setWeights`, and the inputs and outputs as tensors.
  *
  * @module
@@ -8,7 +8,7 @@ import { type Model, type ModelFromConfigOptions, modelFromJSON } from "@kerno/m
 import { resetLayerNames } from "@kerno/layers";
 import { type DType, Tensor } from "@kerno/tensor";
 
-const ROOT = new URL("../../../tests/fixtures/keras/", import.meta.url);
+const FIXTURES = new URL("../../../tests/fixtures/", import.meta.url);
 
 interface ArrayJson {
   shape: number[];
@@ -35,9 +35,13 @@ function toTensor(a: ArrayJson): Tensor {
   return new Tensor(data, a.shape);
 }
 
-/** Loads case `name`; `options` go to `modelFromJSON`. */
-export function readCase(name: string, options: ModelFromConfigOptions = {}): FixtureCase {
-  const c = JSON.parse(Deno.readTextFileSync(new URL(`${name}/case.json`, ROOT)));
+/** Loads case `name` of fixture set `set`; `options` go to `modelFromJSON`. */
+export function readCase(
+  name: string,
+  options: ModelFromConfigOptions = {},
+  set: "keras" | "keras-layers" = "keras",
+): FixtureCase {
+  const c = JSON.parse(Deno.readTextFileSync(new URL(`${set}/${name}/case.json`, FIXTURES)));
   resetLayerNames();
   const model = modelFromJSON(c.model_config, options);
   model.setWeights((c.weights as ArrayJson[]).map(toTensor));
