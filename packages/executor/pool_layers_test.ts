@@ -28,6 +28,8 @@ const CASES = [
   "conv1d_groups", // grouped Conv1D
   "embedding_conv1d_lstm", // int32 ids, Conv1D + MaxPooling1D
   "convlstm2d_last_state", // ConvLSTM2D, three outputs
+  "convlstm1d_last", // ConvLSTM1D + Flatten + Dense
+  "td_conv2d_lstm", // TimeDistributed Conv2D + MaxPooling2D + Flatten
   "attention_mask_embedding", // Attention with the Embedding's mask
   "attention_use_scale", // two inputs, return_attention_scores
   "mha_mask_embedding", // MultiHeadAttention with the mask
