@@ -34,9 +34,10 @@ benchmarks.sort();
 const steps: Step[] = [
   { name: "fmt", args: ["fmt", "--check"] },
   { name: "lint", args: ["lint"] },
-  // benchmarks/peers/ is left to `deno task check:peers`: type-checking it downloads the peers'
-  // npm packages (~600 MB, onnxruntime-node's binaries for every platform), which CI must not
-  // depend on. Its own tests (plain TypeScript) still run in `deno task test`.
+  // benchmarks/peers/ is left to `deno task check:peers` (its own config and lock,
+  // benchmarks/peers/peers.json): type-checking it downloads the peers' npm packages (~600 MB,
+  // onnxruntime-node's binaries for every platform), which CI must not depend on. Its own tests
+  // (plain TypeScript) still run in `deno task test`.
   {
     name: "type check",
     args: ["check", "packages/", "scripts/", "tests/", "docs/", ...benchmarks],

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import h5wasm, { type Dataset, type Group } from "h5wasm";
+import h5wasm, { type Dataset, type Group } from "npm:h5wasm@0.10.3";
 import { H5Writer } from "./writer.ts";
 import { readH5 } from "./reader.ts";
 
