@@ -12,7 +12,8 @@
  *   1)`), relu (`max(x, 0)`) and linear.
  *
  * Every operation rounds to float32 and none is fused, so the results are the same on every
- * CPU. The accuracy against the double-precision definitions is tested in ulp.
+ * CPU. Clamps use `pmin`/`pmax` (one instruction each, where `min`/`max` cost a sequence),
+ * with the value first so that NaN passes through. The accuracy against the double-precision definitions is tested in ulp.
  *
  * @module
  */
@@ -115,26 +116,26 @@ export function emitActivation(
       if (out !== x) f.emit(op.get(x), op.set(out));
       return;
     case "relu":
-      f.emit(op.get(x), op.zero, op.f32x4Max, op.set(out));
+      f.emit(op.get(x), op.zero, op.f32x4Pmax, op.set(out));
       return;
     case "hard_sigmoid":
     case "hard_sigmoid_keras2": {
       if (act === "hard_sigmoid") f.emit(op.get(x), op.get(f.f32x4(6)), op.f32x4Div);
       else f.emit(op.get(x), op.get(f.f32x4(0.2)), op.f32x4Mul);
-      f.emit(op.get(f.f32x4(0.5)), op.f32x4Add, op.zero, op.f32x4Max, op.get(f.f32x4(1)));
-      f.emit(op.f32x4Min, op.set(out));
+      f.emit(op.get(f.f32x4(0.5)), op.f32x4Add, op.zero, op.f32x4Pmax, op.get(f.f32x4(1)));
+      f.emit(op.f32x4Pmin, op.set(out));
       return;
     }
     case "sigmoid":
-      f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Max, op.get(f.f32x4(88)));
-      f.emit(op.f32x4Min, op.set(x));
+      f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Pmax, op.get(f.f32x4(88)));
+      f.emit(op.f32x4Pmin, op.set(x));
       emitExp(f, x, out, t);
       f.emit(op.get(f.f32x4(1)), op.get(f.f32x4(1)), op.get(out), op.f32x4Add, op.f32x4Div);
       f.emit(op.set(out));
       return;
     case "tanh": {
       const { t0: x2, t1: p } = t;
-      f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Max, op.get(f.f32x4(9)), op.f32x4Min);
+      f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Pmax, op.get(f.f32x4(9)), op.f32x4Pmin);
       f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
       f.emit(op.get(f.f32x4(TANH_ALPHA[0])), op.set(p));
       for (const c of TANH_ALPHA.slice(1)) horner(f, p, x2, c);

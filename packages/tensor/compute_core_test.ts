@@ -139,6 +139,19 @@ Deno.test({
 });
 
 Deno.test({
+  name: "vectorActivation lets NaN through, as Keras's activations do",
+  ignore: skip,
+  fn() {
+    for (const name of ["sigmoid", "tanh", "relu", "hard_sigmoid", "hard_sigmoid_keras2"]) {
+      using x = new ResidentArray(5);
+      x.f32.set([NaN, 1, NaN, -1, NaN]);
+      vectorActivation(coreActivationCode(getActivation(name)), x.f32, 0, 5);
+      assert.deepEqual([0, 2, 4].map((i) => Number.isNaN(x.f32[i])), [true, true, true], name);
+    }
+  },
+});
+
+Deno.test({
   name: "lstmGatesCore follows Keras's LSTM update and skips masked rows",
   ignore: skip,
   fn() {
