@@ -58,11 +58,22 @@ export function blasCoreProduct(
   const k = b.rows, n = b.cols;
   const values = plainValues(b);
   if (!blasTakes(k, n, values, 0, n)) return false;
-  if (mode === 2) {
-    for (let i = 0; i < m; i++) {
-      const row = cOffset + i * ldc;
-      for (let j = 0; j < n; j++) c[row + j] = bias![biasOffset + j];
-    }
-  }
+  if (mode === 2) fillRows(c, cOffset, ldc, m, bias!.subarray(biasOffset, biasOffset + n));
   return blasProduct(m, n, k, a, aOffset, lda, values, 0, n, c, cOffset, ldc, mode === 0 ? 0 : 1);
+}
+
+/** Copies `row` into each of the `m` rows of C (memory copies: C can be millions of floats). */
+function fillRows(c: F32, cOffset: number, ldc: number, m: number, row: F32): void {
+  const n = row.length;
+  c.set(row, cOffset);
+  if (ldc !== n) {
+    for (let i = 1; i < m; i++) c.copyWithin(cOffset + i * ldc, cOffset, cOffset + n);
+    return;
+  }
+  // Contiguous rows: double the filled part until all m rows are there.
+  for (let done = 1; done < m;) {
+    const take = Math.min(done, m - done);
+    c.copyWithin(cOffset + done * n, cOffset, cOffset + take * n);
+    done += take;
+  }
 }
