@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  blasStatus,
   coreActivationCode,
   type F32,
   gruFinishCore,
@@ -91,8 +92,10 @@ abstract class CoreStepper implements FusedStepper {
     r.mask = mask === null ? null : m;
     m.bytes = mask ?? m.bytes;
     m.stride = maskStride;
-    for (let first = 0; first < this.batch; first += this.blockRows) {
-      r.batch = Math.min(this.blockRows, this.batch - first);
+    // On a native BLAS, one product over the whole batch: it repacks U at every call.
+    const block = blasStatus().active ? this.batch : this.blockRows;
+    for (let first = 0; first < this.batch; first += block) {
+      r.batch = Math.min(block, this.batch - first);
       r.projOffset = projOffset + first * projStride;
       r.stateOffset = first * this.units;
       m.offset = maskOffset + first * maskStride;
