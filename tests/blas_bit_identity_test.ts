@@ -29,6 +29,7 @@ function models(): [string, Model][] {
     build("GRU(64, resetAfter false)", new layers.GRU(64, { resetAfter: false })),
     build("SimpleRNN(96)", new layers.SimpleRNN(96)),
     build("Bidirectional(LSTM(48))", new layers.Bidirectional(new layers.LSTM(48))),
+    build("Dense(96) on every timestep", new layers.Dense(96, { activation: "tanh" })),
   ];
 }
 

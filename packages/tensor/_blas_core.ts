@@ -2,6 +2,7 @@
  * The BLAS backend inside the compute core's product (`sgemmCore`): the same views of the
  * core's memory go to `cblas_sgemm` instead of the WebAssembly kernels, with the weights as
  * plain row-major values unpacked once per packing of the matrix. Gate math is untouched.
+ * Also {@linkcode gemmOnBlas}, the same for a plain row-major B (Dense).
  *
  * @module
  */
@@ -76,4 +77,44 @@ function fillRows(c: F32, cOffset: number, ldc: number, m: number, row: F32): vo
     c.copyWithin(cOffset + done * n, cOffset, cOffset + take * n);
     done += take;
   }
+}
+
+/**
+ * `C[m×n] = A[m×k]·B[k×n] (+ bias[n] on every row)`, row-major, on the native BLAS backend when
+ * it is selected in this thread (`useBlas`) and takes this shape; returns false, with
+ * C untouched, otherwise (the caller then runs its own kernel). Dense uses it. B is
+ * `b[bOffset + p·ldb + j]`.
+ *
+ * @example
+ * ```ts
+ * import { gemm, gemmOnBlas } from "@kerno/tensor";
+ * const x = new Float32Array([1, 2]), w = new Float32Array([3, 4]), y = new Float32Array(1);
+ * if (!gemmOnBlas(1, 1, 2, x, 0, 2, w, 0, 1, y, 0, 1)) {
+ *   gemm(false, false, 1, 1, 2, x, 0, 2, w, 0, 1, y, 0, 1);
+ * }
+ * // y = [11]
+ * ```
+ */
+export function gemmOnBlas(
+  m: number,
+  n: number,
+  k: number,
+  a: F32,
+  aOffset: number,
+  lda: number,
+  b: F32,
+  bOffset: number,
+  ldb: number,
+  c: F32,
+  cOffset: number,
+  ldc: number,
+  bias?: F32,
+  biasOffset = 0,
+): boolean {
+  if (!blasSelected() || !blasTakes(k, n, b, bOffset, ldb)) return false;
+  if (bias !== undefined && m > 0) {
+    fillRows(c, cOffset, ldc, m, bias.subarray(biasOffset, biasOffset + n));
+  }
+  const beta = bias === undefined ? 0 : 1;
+  return blasProduct(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, beta);
 }

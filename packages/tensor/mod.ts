@@ -28,6 +28,7 @@ export * from "./random.ts";
 export * from "./all_close.ts";
 export * from "./compute_core.ts";
 export { blasStatus, useBlas, withBlas } from "./blas.ts";
+export { gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
 export * from "./conv_geometry.ts";
 export * from "./conv.ts";

@@ -1,4 +1,4 @@
-import { gemm, Tensor } from "@kerno/tensor";
+import { gemm, gemmOnBlas, Tensor } from "@kerno/tensor";
 import { type ActivationSpec, resolveActivation, type ResolvedActivation } from "../activations.ts";
 import { ConfigReader } from "../config_reader.ts";
 import type { Initializer } from "../initializer.ts";
@@ -153,26 +153,30 @@ export class Dense extends Layer {
     const out = new Float32Array(rows * this.units);
     const bias = this.bias ? this.bias.value.f32 : undefined;
     if (rows > 0) {
-      gemm(
-        false,
-        false,
-        rows,
-        this.units,
-        inputDim,
-        x.f32,
-        0,
-        inputDim,
-        kernel.f32,
-        0,
-        this.units,
-        out,
-        0,
-        this.units,
-        1,
-        0,
-        bias,
-        0,
-      );
+      // deno-fmt-ignore
+      const onBlas = gemmOnBlas(rows, this.units, inputDim, x.f32, 0, inputDim, kernel.f32, 0, this.units, out, 0, this.units, bias);
+      if (!onBlas) {
+        gemm(
+          false,
+          false,
+          rows,
+          this.units,
+          inputDim,
+          x.f32,
+          0,
+          inputDim,
+          kernel.f32,
+          0,
+          this.units,
+          out,
+          0,
+          this.units,
+          1,
+          0,
+          bias,
+          0,
+        );
+      }
       if (this.activation.name !== "linear") this.activation.fn(out, 0, out.length, this.units);
     }
     return [new Tensor(out, [...x.shape.slice(0, -1), this.units])];
