@@ -83,6 +83,7 @@ export class AdditiveAttention extends Attention {
       useScale: r.boolean("use_scale", true),
       dropout: r.number("dropout", 0),
       seed: readSeed(r),
+      causal: r.boolean("causal", false),
     });
     r.done();
     return layer;

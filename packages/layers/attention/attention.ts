@@ -24,6 +24,11 @@ export interface AttentionOptions extends LayerOptions {
   dropout?: number;
   /** Seed of the dropout (kept in the config). */
   seed?: number | null;
+  /**
+   * Keras 2's constructor flag (tf.keras up to 2.10): apply the causal mask at every call. Keras 3
+   * moved it to the call argument `use_causal_mask`; it is written back only when true.
+   */
+  causal?: boolean;
 }
 
 /**
@@ -62,6 +67,8 @@ export class Attention extends Layer {
   readonly dropout: number;
   /** Dropout seed. */
   readonly seed: number | null;
+  /** Keras 2's `causal` flag: every call is causal. */
+  readonly causal: boolean;
   /** The `scale` weight, once built with `useScale`. */
   scale: Variable | null = null;
   /** The `concat_score_weight` weight, once built with `scoreMode: "concat"`. */
@@ -80,6 +87,7 @@ export class Attention extends Layer {
     }
     this.dropout = options.dropout ?? 0;
     this.seed = options.seed ?? null;
+    this.causal = options.causal ?? false;
     this.supportsMasking = true;
     this.inputSpec = { ndim: 3 };
   }
@@ -184,7 +192,7 @@ export class Attention extends Layer {
     const [, tv, dv] = value.shape;
     const qMask = context.masks[0] ?? null;
     const vMask = context.masks[1] ?? null;
-    const causal = context.callArgs?.use_causal_mask === true;
+    const causal = this.causal || context.callArgs?.use_causal_mask === true;
     const out = new Float32Array(batch * tq * dv);
     const weights = new Float32Array(batch * tq * tv);
     const scores = new Float32Array(tq * tv);
@@ -206,15 +214,17 @@ export class Attention extends Layer {
       : [result];
   }
 
-  /** Keras 3 config: `use_scale`, `score_mode`, `dropout`, `seed`. */
+  /** Keras 3 config: `use_scale`, `score_mode`, `dropout`, `seed` (and Keras 2's `causal`). */
   override getConfig(): Record<string, unknown> {
-    return {
+    const config: Record<string, unknown> = {
       ...super.getConfig(),
       use_scale: this.useScale,
       score_mode: this.scoreMode,
       dropout: this.dropout,
       seed: this.seed,
     };
+    if (this.causal) config.causal = true;
+    return config;
   }
 
   /** Builds an Attention from its Keras config. */
@@ -226,6 +236,7 @@ export class Attention extends Layer {
       scoreMode: r.string("score_mode", "dot") as "dot" | "concat",
       dropout: r.number("dropout", 0),
       seed: readSeed(r),
+      causal: r.boolean("causal", false),
     });
     r.done();
     return layer;

@@ -86,3 +86,21 @@ Deno.test("Attention refuses one input, unknown score modes and call arguments",
     /unsupported call argument "return_weights" \(it accepts return_attention_scores, use_causal_mask\)/,
   );
 });
+
+Deno.test("Attention reads Keras 2's causal flag and keeps it in its config", () => {
+  // tf.keras 2.9 Attention config (no module, causal in the constructor)
+  const layer = Attention.fromConfig({
+    name: "attention",
+    trainable: true,
+    dtype: "float32",
+    causal: true,
+    dropout: 0.0,
+    use_scale: false,
+    score_mode: "dot",
+  });
+  const x = tensor([[[1, 0], [0, 1]]]);
+  const [, w] = layer.apply([x, x], { callArgs: { return_attention_scores: true } }) as Tensor[];
+  close(w.f32, [1, 0, 1 / (e + 1), e / (e + 1)], "causal weights");
+  assert.equal(layer.getConfig().causal, true);
+  assert.equal("causal" in new Attention().getConfig(), false);
+});

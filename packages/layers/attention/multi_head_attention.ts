@@ -429,6 +429,8 @@ export class MultiHeadAttention extends Layer {
         `MultiHeadAttention layer "${r.layerName}": flash_attention=true is not supported`,
       );
     }
+    // tf.keras 2 wrote the shapes it was built with; Kerno builds at the first call.
+    r.trainingOnly("query_shape", "key_shape", "value_shape");
     const numHeads = r.number("num_heads");
     const keyDim = r.number("key_dim");
     const valueDim = r.raw("value_dim");

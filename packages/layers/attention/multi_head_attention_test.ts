@@ -117,3 +117,31 @@ Deno.test("MultiHeadAttention configs round-trip with shapes_dict build configs"
     /expected 2 or 3 inputs, received 1/,
   );
 });
+
+Deno.test("MultiHeadAttention reads a tf.keras 2 config with its build shapes", () => {
+  const layer = MultiHeadAttention.fromConfig({
+    name: "mha",
+    trainable: true,
+    dtype: "float32",
+    num_heads: 2,
+    key_dim: 4,
+    value_dim: 4,
+    dropout: 0.0,
+    use_bias: true,
+    output_shape: null,
+    attention_axes: [1],
+    kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } },
+    bias_initializer: { class_name: "Zeros", config: {} },
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+    query_shape: [null, 5, 3],
+    key_shape: [null, 5, 3],
+    value_shape: [null, 5, 3],
+  });
+  const x = tensor(new Array(30).fill(0.5), [2, 5, 3]);
+  assert.deepEqual((layer.apply([x, x]) as Tensor).shape, [2, 5, 3]);
+  assert.equal("query_shape" in layer.getConfig(), false);
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { axisPadding, convNaive, Random, type Tensor, tensor } from "@kerno/tensor";
 import { deserializeLayer, serializeLayer } from "../registry.ts";
 import { Conv1D } from "./conv1d.ts";
+import "./pooling.ts";
 import { fixtureLayers } from "./_fixture_test_util.ts";
 
 function randomTensor(rng: Random, shape: number[]): Tensor {
@@ -127,4 +128,49 @@ Deno.test("Conv1D refuses what Keras refuses, and channels_first", () => {
     () => Conv1D.fromConfig({ name: "c", filters: 2, kernel_size: [3], lora_rank: 2 }),
     /Conv1D layer "c": lora_rank=2 is not supported/,
   );
+});
+
+Deno.test("Conv1D and MaxPooling1D read Keras 2 configs", () => {
+  // tf.keras 2.4 (no groups key, string dtype, Keras 2 initializer objects)
+  const conv = deserializeLayer({
+    class_name: "Conv1D",
+    config: {
+      name: "conv1d_1",
+      trainable: true,
+      batch_input_shape: [null, 20, 3],
+      dtype: "float32",
+      filters: 8,
+      kernel_size: [3],
+      strides: [1],
+      padding: "causal",
+      data_format: "channels_last",
+      dilation_rate: [2],
+      activation: "relu",
+      use_bias: true,
+      kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } },
+      bias_initializer: { class_name: "Zeros", config: {} },
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    },
+  }) as Conv1D;
+  assert.deepEqual([conv.padding, conv.dilationRate, conv.groups], ["causal", [2], 1]);
+  assert.deepEqual(conv.batchInputShape, [null, 20, 3]);
+  const pool = deserializeLayer({
+    class_name: "MaxPooling1D",
+    config: {
+      name: "max_pooling1d_1",
+      trainable: true,
+      dtype: "float32",
+      strides: [2],
+      pool_size: [2],
+      padding: "valid",
+      data_format: "channels_last",
+    },
+  });
+  const h = conv.apply(tensor(new Array(60).fill(1), [1, 20, 3])) as Tensor;
+  const y = pool.apply(h) as Tensor;
+  assert.deepEqual(y.shape, [1, 10, 8]);
 });
