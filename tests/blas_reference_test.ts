@@ -9,11 +9,9 @@ import { useBlas } from "@kerno/tensor";
 import { listCaseDirs } from "../scripts/_reference/case.ts";
 import type { ModelSource } from "../scripts/_reference/load_case_model.ts";
 import { formatResult, runCase } from "../scripts/_reference/run_case.ts";
+import { needsOutsideData, WILD_FIXTURES } from "./_outside_data.ts";
 
 const FIXTURES = decodeURIComponent(new URL("./fixtures/keras", import.meta.url).pathname);
-const WILD = decodeURIComponent(
-  new URL("../../shared/fixtures/keras-wild", import.meta.url).pathname,
-);
 
 const status = useBlas(true, { quiet: true });
 useBlas(false);
@@ -47,10 +45,14 @@ Deno.test({
   },
 });
 
+const wild = needsOutsideData(
+  "reference with the BLAS backend: every keras-wild model from its original file",
+  WILD_FIXTURES,
+);
 Deno.test({
-  name: "reference with the BLAS backend: every keras-wild model from its original file",
-  ignore: !status.active,
+  name: wild.name,
+  ignore: !status.active || wild.ignore,
   async fn() {
-    assert.equal(await runAll(WILD, "file"), 8);
+    assert.equal(await runAll(WILD_FIXTURES, "file"), 8);
   },
 });

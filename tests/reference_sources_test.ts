@@ -8,11 +8,9 @@ import assert from "node:assert/strict";
 import { listCaseDirs } from "../scripts/_reference/case.ts";
 import type { ModelSource } from "../scripts/_reference/load_case_model.ts";
 import { formatResult, runCase } from "../scripts/_reference/run_case.ts";
+import { needsOutsideData, WILD_FIXTURES } from "./_outside_data.ts";
 
 const FIXTURES = decodeURIComponent(new URL("./fixtures/keras", import.meta.url).pathname);
-const WILD = decodeURIComponent(
-  new URL("../../shared/fixtures/keras-wild", import.meta.url).pathname,
-);
 
 async function runAll(t: Deno.TestContext, dir: string, source: ModelSource): Promise<number> {
   const cases = await listCaseDirs(dir);
@@ -31,6 +29,12 @@ for (const source of ["keras", "h5", "weights"] as const) {
   });
 }
 
-Deno.test("reference --source file: every keras-wild model from its original file", async (t) => {
-  assert.equal(await runAll(t, WILD, "file"), 8);
+Deno.test({
+  ...needsOutsideData(
+    "reference --source file: every keras-wild model from its original file",
+    WILD_FIXTURES,
+  ),
+  async fn(t) {
+    assert.equal(await runAll(t, WILD_FIXTURES, "file"), 8);
+  },
 });

@@ -24,6 +24,21 @@ export function exists(path: string): boolean {
   }
 }
 
+/**
+ * `name` and `ignore` for a test that reads `path` outside the repository (the keras-wild
+ * files): when `path` is missing the test is skipped with the reason in its name, except under
+ * `CI=true`, where it runs and fails on the missing data.
+ */
+export function needsOutsideData(name: string, path: string): { name: string; ignore: boolean } {
+  const ci = Deno.permissions.querySync({ name: "env", variable: "CI" }).state === "granted" &&
+    Deno.env.get("CI") === "true";
+  if (exists(path) || ci) return { name, ignore: false };
+  return {
+    name: `${name} (skipped: ${path} not found; CI=true makes this a failure)`,
+    ignore: true,
+  };
+}
+
 /** The case folders of a fixture directory, sorted. */
 export function caseNames(dir: string): string[] {
   if (!exists(dir)) return [];

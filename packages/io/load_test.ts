@@ -8,8 +8,8 @@ import {
   type CaseArrays,
   caseNames,
   checkOutputs,
-  exists,
   KERAS_FIXTURES,
+  needsOutsideData,
   readCaseJson,
   WILD_FIXTURES,
 } from "./_test_util.ts";
@@ -75,10 +75,14 @@ type WildCase = Case & {
 };
 
 Deno.test({
-  name: "loadModel reads the eight real-world Keras files (Keras 2.0 to 3.x)",
-  ignore: !exists(WILD_FIXTURES),
+  ...needsOutsideData(
+    "loadModel reads the eight real-world Keras files (Keras 2.0 to 3.x)",
+    WILD_FIXTURES,
+  ),
   async fn(t) {
-    for (const name of caseNames(WILD_FIXTURES)) {
+    const names = caseNames(WILD_FIXTURES);
+    assert.equal(names.length, 8, `keras-wild cases in ${WILD_FIXTURES}`);
+    for (const name of names) {
       const c = readCaseJson(WILD_FIXTURES, name) as unknown as WildCase;
       const path = `${WILD_FIXTURES}/${name}/${c.source.file}`;
       const ignore = !modelBuilds(c);
@@ -108,8 +112,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "loadModel notes each legacy translation of a Keras 2.0.4 file",
-  ignore: !exists(WILD_FIXTURES),
+  ...needsOutsideData(
+    "loadModel notes each legacy translation of a Keras 2.0.4 file",
+    WILD_FIXTURES,
+  ),
   async fn() {
     resetLayerNames();
     const notes: string[] = [];
@@ -132,8 +138,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "loadModel detects an HDF5 file by its magic bytes, whatever its name",
-  ignore: !exists(WILD_FIXTURES),
+  ...needsOutsideData(
+    "loadModel detects an HDF5 file by its magic bytes, whatever its name",
+    WILD_FIXTURES,
+  ),
   async fn() {
     resetLayerNames();
     const bytes = await Deno.readFile(`${WILD_FIXTURES}/next_number_simplernn/simple_rnn_model.h5`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readH5 } from "./reader.ts";
 import { H5Writer } from "./writer.ts";
-import { exists, KERAS_FIXTURES, readCaseJson, WILD_FIXTURES } from "../_test_util.ts";
+import { KERAS_FIXTURES, needsOutsideData, readCaseJson, WILD_FIXTURES } from "../_test_util.ts";
 
 const CASE = "bidi_custom_backward_layer";
 const weightsPath = `${KERAS_FIXTURES}/${CASE}/model.weights.h5`;
@@ -35,8 +35,10 @@ Deno.test("readH5 reads a legacy model.h5: variable-length string attributes and
 });
 
 Deno.test({
-  name: "readH5 reads fixed-length string attributes of a Keras 2.0 file",
-  ignore: !exists(WILD_FIXTURES),
+  ...needsOutsideData(
+    "readH5 reads fixed-length string attributes of a Keras 2.0 file",
+    WILD_FIXTURES,
+  ),
   fn() {
     const path = `${WILD_FIXTURES}/aind_gru_timedistributed/simple_rnn_model.h5`;
     const root = readH5(Deno.readFileSync(path), path);
