@@ -12,7 +12,9 @@ export const REPO_ROOT: string = decodeURIComponent(new URL("../../", import.met
 export const KERAS_FIXTURES = `${REPO_ROOT}tests/fixtures/keras`;
 
 /** The real-world model files, read in place from `shared/` beside the checkout. */
-export const WILD_FIXTURES = `${REPO_ROOT}../shared/fixtures/keras-wild`;
+export const WILD_FIXTURES: string = decodeURIComponent(
+  new URL("../../../shared/fixtures/keras-wild", import.meta.url).pathname,
+);
 
 /** Whether a path exists. */
 export function exists(path: string): boolean {
