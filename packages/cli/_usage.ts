@@ -96,6 +96,9 @@ export const SUMMARY_HELP = `kerno summary — print the Keras summary table of 
 Usage:
   kerno summary MODEL
 
+Prints Keras's summary table, then the inputs to build (name, shape with None for any size,
+dtype; one .npy each for kerno predict, in that order) and the outputs it writes.
+
 Options:
   -m, --model PATH   The model file (instead of the positional argument)
       --verbose      Print stack traces on failure

@@ -1,10 +1,12 @@
 /**
- * `kerno summary`: the Keras summary table of a model file.
+ * `kerno summary`: the Keras summary table of a model file, then each input's name, shape and
+ * dtype and each output's name, shape and dtype (what `kerno predict` reads and writes).
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import type { CommandIO } from "./_io.ts";
+import { describeIO } from "./_describe.ts";
 import { openModel } from "./_load.ts";
 import { SUMMARY_HELP, UsageError } from "./_usage.ts";
 
@@ -33,5 +35,6 @@ export async function summaryCommand(args: string[], io: CommandIO): Promise<num
   }
   const model = await openModel(paths[0]);
   model.summary((line) => io.stdout.write(line + "\n"));
+  io.stdout.write("\n" + describeIO(model).join("\n") + "\n");
   return 0;
 }

@@ -239,7 +239,8 @@ Deno.test("WorkerPool.create refuses a bad worker count and cleans up after a fa
     name: "RangeError",
     message: "workers must be a positive integer, received 0",
   });
-  const missing = new URL("./testdata/no_such_worker.ts", import.meta.url);
+  // A .js URL: a missing .ts worker would also print type-check errors into the test output.
+  const missing = new URL("./testdata/no_such_worker.js", import.meta.url);
   await assert.rejects(WorkerPool.create({ workers: 2, workerUrl: missing }), {
     message: new RegExp(
       `^WorkerPool could not start its workers: could not start the worker module ${
