@@ -5,8 +5,8 @@ import { formatShape } from "@kerno/tensor";
 export interface PlannedWeight {
   /** The variable that receives the value. */
   readonly variable: Variable;
-  /** Values in C order. */
-  readonly data: Float32Array;
+  /** Reads the values in C order (called only once every shape has been checked). */
+  readonly read: () => Float32Array;
   /** Shape stored in the file. */
   readonly shape: readonly number[];
   /** Where the value comes from (`file: path`), for messages. */
@@ -31,13 +31,16 @@ export function checkWeights(
 }
 
 /**
- * Checks every planned weight against its variable's shape, then copies all of them. Nothing is
- * written unless every shape matches, so a bad file leaves the model untouched.
+ * Checks every planned weight against its variable's shape, reads them all, then copies all of
+ * them. Nothing is read before every shape matches (so a file cannot make Kerno read more than the
+ * model holds), and nothing is written unless every value could be read, so a bad file leaves the
+ * model untouched.
  */
 export function applyWeights(
   plan: readonly PlannedWeight[],
   layerOf: (v: Variable) => string,
 ): void {
   checkWeights(plan, layerOf);
-  for (const p of plan) p.variable.value.f32.set(p.data);
+  const values = plan.map((p) => p.read());
+  plan.forEach((p, i) => p.variable.value.f32.set(values[i]));
 }

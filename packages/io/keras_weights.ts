@@ -40,7 +40,7 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
       owners.set(variable, slot.layer?.name ?? slot.name);
       plan.push({
         variable,
-        data: d.readFloat32(),
+        read: () => d.readFloat32(),
         shape: d.shape,
         source: `${label}: ${varsPath}/${i}`,
       });

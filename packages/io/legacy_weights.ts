@@ -77,7 +77,7 @@ export function loadLegacyWeights(model: Model, group: H5Group, label: string): 
       owners.set(vars[i], layer.name);
       plan.push({
         variable: vars[i],
-        data: d.readFloat32(),
+        read: () => d.readFloat32(),
         shape: d.shape,
         source: `${label}: ${group.path === "/" ? "" : group.path.slice(1) + "/"}${fl.name}/${wn}`,
       });

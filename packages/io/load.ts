@@ -1,12 +1,17 @@
 import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
 import { buildModel, type Model } from "./_model_api.ts";
 import {
+  checkJsonDepth,
   type Layer,
   type LayerFactory,
+  type Limits,
   MultiHeadAttention,
   RNN,
   StackedRNNCells,
+  type WeightSource,
+  withLimits,
 } from "@kerno/layers";
+import { weightBudget } from "./_weight_budget.ts";
 import { describeStart, type FileSource, readSource, withLabel } from "./_source.ts";
 import { loadKerasWeights } from "./keras_weights.ts";
 import { translateLegacyConfig } from "./legacy_config.ts";
@@ -37,6 +42,11 @@ export interface LoadModelOptions {
    * the WebAssembly core.
    */
   blas?: BlasRequest;
+  /**
+   * Limits on top of the current ones (see `Limits`): archive entry size and compression ratio,
+   * config nesting, weight sizes. A config may never declare more weights than the file holds.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** Whether a `keras_version` string is Keras 1 or 2 (`2.2.4-tf`, `2.13.1`, …). */
@@ -75,9 +85,9 @@ export function modelFromBytes(bytes: Uint8Array, options: LoadModelOptions = {}
   const blas = options.blas;
   checkBlasOption(blas, label);
   const model = hasZipSignature(bytes)
-    ? loadArchive(bytes, label, options)
+    ? withLimits(options.limits, () => loadArchive(bytes, label, options))
     : hasHdf5Signature(bytes)
-    ? loadLegacyH5(bytes, label, options)
+    ? withLimits(options.limits, () => loadLegacyH5(bytes, label, options))
     : null;
   if (model === null) throw notAModel(bytes, label);
   if (blas !== undefined) {
@@ -121,27 +131,47 @@ function hardSigmoidChoice(
   return keras2;
 }
 
-function build(config: unknown, version: unknown, options: LoadModelOptions, label: string): Model {
+function build(
+  config: unknown,
+  version: unknown,
+  options: LoadModelOptions,
+  label: string,
+  weights: WeightSource,
+): Model {
   const notes = options.notes ?? [];
   const translated = translateLegacyConfig(config, notes);
   const keras2HardSigmoid = hardSigmoidChoice(translated, version, options, notes, label);
   try {
-    return buildModel(translated, {
-      notes,
-      keras2HardSigmoid,
-      customObjects: options.customObjects,
-    });
+    return withLimits(undefined, () =>
+      buildModel(translated, {
+        notes,
+        keras2HardSigmoid,
+        customObjects: options.customObjects,
+      }), weights);
   } catch (e) {
     withLabel(e, label);
   }
 }
 
 function parseJson(bytes: Uint8Array | string, label: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
+    value = JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
   } catch (e) {
     throw new TypeError(`${label}: invalid JSON (${(e as Error).message})`);
   }
+  checkJsonDepth(value, label);
+  return value;
+}
+
+function parseObject(bytes: Uint8Array | string, label: string): Record<string, unknown> {
+  const value = parseJson(bytes, label);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `${label}: expected a JSON object, found ${JSON.stringify(value)?.slice(0, 60)}`,
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
@@ -153,18 +183,23 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
   }
   const config = parseJson(configBytes, `${label}:config.json`);
   const meta = files.has("metadata.json")
-    ? parseJson(files.get("metadata.json")!, `${label}:metadata.json`) as Record<string, unknown>
+    ? parseObject(files.get("metadata.json")!, `${label}:metadata.json`)
     : {};
-  const model = build(config, meta.keras_version, options, label);
-  useArchiveVariablePaths(model);
   const weights = files.get("model.weights.h5");
-  if (weights) {
-    const entry = `${label}:model.weights.h5`;
-    loadKerasWeights(model, readH5(weights, entry), entry);
-  } else if (files.has("model.weights.npz")) {
+  if (!weights && files.has("model.weights.npz")) {
     throw new TypeError(
       `${label}:model.weights.npz: Keras's npz weights store pickled Python dicts, which Kerno refuses; re-save with the default weights_format="h5"`,
     );
+  }
+  const entry = `${label}:model.weights.h5`;
+  const root = weights ? readH5(weights, entry) : null;
+  const budget = root
+    ? weightBudget(root, entry)
+    : { bytes: 0, source: `${label} (it has no model.weights.h5 entry)` };
+  const model = build(config, meta.keras_version, options, label, budget);
+  useArchiveVariablePaths(model);
+  if (root) {
+    loadKerasWeights(model, root, entry);
   } else if (model.getWeights().length > 0) {
     throw new TypeError(`${label}: the archive has no model.weights.h5 entry`);
   }
@@ -201,8 +236,11 @@ function loadLegacyH5(bytes: Uint8Array, label: string, options: LoadModelOption
     throw new TypeError(`${label}: ${kind}`);
   }
   const config = parseJson(String(configText), `${label}: model_config`);
-  const model = build(config, root.attr("keras_version"), options, label);
   const weights = root.get("model_weights");
+  const budget = weights && !(weights instanceof H5Dataset)
+    ? weightBudget(weights, `${label}: model_weights`)
+    : { bytes: 0, source: `${label} (it has no model_weights group)` };
+  const model = build(config, root.attr("keras_version"), options, label, budget);
   if (weights && !(weights instanceof H5Dataset)) {
     loadLegacyWeights(model, weights, label);
     checkTopLevel(weights, label);
@@ -240,10 +278,10 @@ function checkTopLevel(weights: H5Group, label: string): void {
 export async function loadWeights(
   model: Model,
   source: FileSource,
-  options: { label?: string } = {},
+  options: { label?: string; limits?: Partial<Limits> } = {},
 ): Promise<void> {
   const { bytes, label } = await readSource(source, options.label);
-  weightsFromBytes(model, bytes, label);
+  withLimits(options.limits, () => weightsFromBytes(model, bytes, label));
 }
 
 /** {@linkcode loadWeights} on bytes already in memory. */

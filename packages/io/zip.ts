@@ -1,10 +1,9 @@
-import { unzipSync, zipSync } from "fflate";
+import { Inflate, zipSync } from "fflate";
+import { currentLimits, type Limits, raiseHint, withLimits } from "@kerno/layers";
+import { crc32, listZipEntries, type ZipEntry } from "./_zip_entries.ts";
 
 /** Magic bytes of a zip file (a local file header): `PK\x03\x04`. */
 export const ZIP_SIGNATURE: readonly number[] = [0x50, 0x4b, 0x03, 0x04];
-
-/** Largest zip entry Kerno unpacks, in bytes (2 GiB). */
-export const MAX_ZIP_ENTRY_BYTES = 2 ** 31;
 
 /** Whether `bytes` starts with the zip signature. */
 export function hasZipSignature(bytes: Uint8Array): boolean {
@@ -15,8 +14,11 @@ export function hasZipSignature(bytes: Uint8Array): boolean {
 export interface ReadZipOptions {
   /** Only unpack the entries this returns true for (every name is still validated). */
   want?: (name: string) => boolean;
-  /** Size limit per entry; larger declared sizes are refused. Default {@linkcode MAX_ZIP_ENTRY_BYTES}. */
-  maxEntryBytes?: number;
+  /**
+   * Limits on top of the current ones: `maxEntryBytes` (inflated size of one entry) and
+   * `maxCompressionRatio`, both checked while inflating.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** Refuses an entry name that is absolute or climbs out of the archive. */
@@ -33,9 +35,11 @@ export function checkEntryName(name: string, label: string): void {
 }
 
 /**
- * Unpacks a zip archive held in memory. Entry names with `..` or an absolute path, declared sizes
- * above the limit, and truncated or corrupted archives are refused with an error that names
- * `label` and the entry.
+ * Unpacks a zip archive held in memory. Entry names with `..` or an absolute path, encrypted
+ * entries, duplicate names, entries whose inflated size passes `maxEntryBytes` or whose
+ * compression ratio passes `maxCompressionRatio` (both checked while inflating, so a
+ * decompression bomb stops early), CRC mismatches, and truncated or corrupted archives are
+ * refused with an error that names `label` and the entry. Stored entries are views of `bytes`.
  *
  * @example
  * ```ts
@@ -49,38 +53,98 @@ export function readZip(
   label = "<bytes>",
   options: ReadZipOptions = {},
 ): Map<string, Uint8Array> {
-  const max = options.maxEntryBytes ?? MAX_ZIP_ENTRY_BYTES;
   if (!hasZipSignature(bytes)) {
     throw new TypeError(`${label}: not a zip archive (it does not start with "PK\\x03\\x04")`);
   }
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter(file) {
-        checkEntryName(file.name, label);
-        const stored = file.compression === 0;
-        if (file.originalSize > max || (stored && file.originalSize > bytes.length)) {
-          throw new RangeError(
-            `${label}: zip entry "${file.name}" declares ${file.originalSize} bytes, more than ${
-              stored ? `the archive holds (${bytes.length})` : `the ${max}-byte limit`
-            }`,
-          );
-        }
-        if (file.compression !== 0 && file.compression !== 8) {
-          throw new TypeError(
-            `${label}: zip entry "${file.name}" uses compression method ${file.compression}; only stored and deflate are supported`,
-          );
-        }
-        return options.want ? options.want(file.name) : true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof Error && e.message.startsWith(label)) throw e;
+  return withLimits(options.limits, () => {
+    const entries = listZipEntries(bytes, label);
+    const out = new Map<string, Uint8Array>();
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      checkEntryName(entry.name, label);
+      if (seen.has(entry.name)) {
+        throw new TypeError(`${label}: zip entry "${entry.name}" appears twice`);
+      }
+      seen.add(entry.name);
+      if (options.want && !options.want(entry.name)) continue;
+      out.set(entry.name, unpackEntry(bytes, entry, label));
+    }
+    return out;
+  });
+}
+
+/** Ratios are only checked past this many inflated bytes (small files compress well). */
+const RATIO_FREE_BYTES = 2 ** 20;
+/** Compressed bytes fed to the inflater at a time: bounds what one step can produce. */
+const FEED_BYTES = 16384;
+
+function unpackEntry(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Array {
+  const where = `${label}: zip entry "${entry.name}"`;
+  if (entry.flags & 1) throw new TypeError(`${where} is encrypted, which Kerno does not read`);
+  if (entry.method !== 0 && entry.method !== 8) {
     throw new TypeError(
-      `${label}: truncated or corrupted zip archive (${(e as Error).message ?? String(e)})`,
+      `${where} uses compression method ${entry.method}; only stored and deflate are supported`,
     );
   }
-  return new Map(Object.entries(files));
+  const limits = currentLimits();
+  const tooBig = (n: number, how: string): RangeError =>
+    new RangeError(
+      `${where} ${how} ${n} bytes, more than allowed (${raiseHint("maxEntryBytes")})`,
+    );
+  const tooDense = (n: number, packed: number, how: string): RangeError =>
+    new RangeError(
+      `${where} ${how} ${n} bytes from ${packed} compressed bytes (ratio ${
+        Math.round(n / Math.max(1, packed))
+      }), a decompression bomb? (${raiseHint("maxCompressionRatio")})`,
+    );
+  if (entry.size > limits.maxEntryBytes) throw tooBig(entry.size, "declares");
+  const packed = bytes.subarray(entry.dataAt, entry.dataAt + entry.compressedSize);
+  let data: Uint8Array;
+  if (entry.method === 0) {
+    if (entry.size !== entry.compressedSize) {
+      throw new TypeError(
+        `${where} is stored uncompressed but declares ${entry.size} bytes in ${entry.compressedSize}`,
+      );
+    }
+    data = packed;
+  } else {
+    const dense = (n: number, packedBytes = fed) =>
+      n > RATIO_FREE_BYTES && n > limits.maxCompressionRatio * packedBytes;
+    let fed = 0;
+    if (dense(entry.size, entry.compressedSize)) {
+      throw tooDense(entry.size, entry.compressedSize, "declares");
+    }
+    data = new Uint8Array(entry.size);
+    let filled = 0;
+    const inflater = new Inflate((chunk) => {
+      const n = filled + chunk.length;
+      if (n > limits.maxEntryBytes) throw tooBig(n, "inflates to more than");
+      if (dense(n)) throw tooDense(n, fed, "inflates to");
+      if (n > entry.size) {
+        throw new TypeError(`${where} inflates to more than the ${entry.size} bytes it declares`);
+      }
+      data.set(chunk, filled);
+      filled = n;
+    });
+    try {
+      for (; fed < packed.length;) {
+        const step = packed.subarray(fed, fed + FEED_BYTES);
+        fed += step.length;
+        inflater.push(step, fed >= packed.length);
+      }
+      if (packed.length === 0) inflater.push(packed, true);
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith(where)) throw e;
+      throw new TypeError(`${where}: corrupted deflate data (${(e as Error).message ?? e})`);
+    }
+    if (filled !== entry.size) {
+      throw new TypeError(`${where} inflates to ${filled} bytes, but declares ${entry.size}`);
+    }
+  }
+  if (crc32(data) !== entry.crc) {
+    throw new TypeError(`${where} fails its CRC-32 check: the archive is corrupted`);
+  }
+  return data;
 }
 
 /**

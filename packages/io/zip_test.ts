@@ -43,10 +43,43 @@ Deno.test("readZip refuses an entry that declares an absurd size", () => {
     if (sig === 0x02014b50) view.setUint32(i + 24, 3 * 2 ** 30, true);
     if (sig === 0x04034b50) view.setUint32(i + 22, 3 * 2 ** 30, true);
   }
+  assert.throws(() => readZip(zip, "huge.keras", { limits: { maxEntryBytes: 2 ** 31 } }), {
+    name: "RangeError",
+    message:
+      /^huge\.keras: zip entry "config\.json" declares 3221225472 bytes, more than allowed \(limit maxEntryBytes = 2 GiB; raise it with the option limits: \{ maxEntryBytes \}/,
+  });
   assert.throws(() => readZip(zip, "huge.keras"), {
     name: "RangeError",
     message:
-      /huge\.keras: zip entry "config\.json" declares 3221225472 bytes, more than the 2147483648-byte limit/,
+      /^huge\.keras: zip entry "config\.json" declares 3221225472 bytes from 4 compressed bytes \(ratio 805306368\), a decompression bomb\? \(limit maxCompressionRatio = 100;/,
+  });
+});
+
+Deno.test("readZip stops a decompression bomb while inflating, whatever size it declares", () => {
+  const zeros = new Uint8Array(8 * 2 ** 20);
+  const zip = zipSync({ "config.json": [zeros, { level: 9 }] });
+  const view = new DataView(zip.buffer);
+  for (let i = 0; i + 4 <= zip.length; i++) {
+    // Declare 512 KiB (too small for a ratio check): the stream holds 8 MiB.
+    if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 2 ** 19, true);
+  }
+  assert.throws(() => readZip(zip, "bomb.keras", { limits: { maxCompressionRatio: 1e6 } }), {
+    name: "TypeError",
+    message:
+      'bomb.keras: zip entry "config.json" inflates to more than the 524288 bytes it declares',
+  });
+  assert.throws(() => readZip(zip, "bomb.keras"), {
+    name: "RangeError",
+    message:
+      /^bomb\.keras: zip entry "config\.json" inflates to \d+ bytes from \d+ compressed bytes \(ratio \d+\), a decompression bomb\?/,
+  });
+});
+
+Deno.test("readZip refuses a corrupted stored entry by its CRC-32", () => {
+  const zip = writeZip({ "a.txt": enc.encode("hello") });
+  zip[30 + "a.txt".length] ^= 1;
+  assert.throws(() => readZip(zip, "crc.zip"), {
+    message: 'crc.zip: zip entry "a.txt" fails its CRC-32 check: the archive is corrupted',
   });
 });
 

@@ -1,5 +1,6 @@
 import { type DType, Tensor } from "@kerno/tensor";
 import type { Initializer } from "./initializer.ts";
+import { admitWeight } from "./limits.ts";
 import { toSnakeCase, uniqueLayerName } from "./naming.ts";
 import { type Shape, shapeToString } from "./shape.ts";
 import { Node, type SymbolicMask, SymbolicTensor } from "./symbolic.ts";
@@ -307,7 +308,11 @@ export abstract class Layer {
     initializer: Initializer,
     trainable = true,
   ): Variable {
-    const v = new Variable(this, name, new Tensor(initializer.generate(shape), shape), trainable);
+    const init = admitWeight(`${this.className} layer "${this.name}", weight "${name}"`, shape);
+    const data = init
+      ? initializer.generate(shape)
+      : new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const v = new Variable(this, name, new Tensor(data, shape), trainable);
     this.ownVariables.push(v);
     return v;
   }

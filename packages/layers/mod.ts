@@ -13,6 +13,7 @@ export * from "./naming.ts";
 export * from "./layer.ts";
 export * from "./registry.ts";
 export * from "./config_reader.ts";
+export * from "./limits.ts";
 export * from "./core/mod.ts";
 export * from "./normalization/mod.ts";
 export * from "./reshaping/mod.ts";

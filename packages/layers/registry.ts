@@ -1,4 +1,5 @@
 import type { Layer, SerializedLayer } from "./layer.ts";
+import { checkJsonDepth } from "./limits.ts";
 
 /** Options of {@linkcode deserializeLayer}. */
 export interface DeserializeOptions {
@@ -53,6 +54,19 @@ function isSerialized(value: unknown): value is SerializedLayer {
  * ```
  */
 export function deserializeLayer(value: unknown, options: DeserializeOptions = {}): Layer {
+  if (nesting === 0) checkJsonDepth(value, "layer config");
+  nesting++;
+  try {
+    return deserializeChecked(value, options);
+  } finally {
+    nesting--;
+  }
+}
+
+/** How many `deserializeLayer` calls are running: only the outermost checks the nesting. */
+let nesting = 0;
+
+function deserializeChecked(value: unknown, options: DeserializeOptions): Layer {
   if (!isSerialized(value)) {
     throw new TypeError(
       `Expected a Keras layer config {class_name, config}, received ${

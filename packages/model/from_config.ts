@@ -1,9 +1,12 @@
 import {
+  checkJsonDepth,
   deserializeLayer,
   type DeserializeOptions,
   type Layer,
+  type Limits,
   registerLayer,
   type Shape,
+  withLimits,
 } from "@kerno/layers";
 import { type FunctionalConfig, functionalFromConfig } from "./functional_from_config.ts";
 import { Model } from "./model.ts";
@@ -17,6 +20,11 @@ export interface ModelFromConfigOptions extends DeserializeOptions {
    * to every layer factory in the deserialize options.
    */
   keras2HardSigmoid?: boolean;
+  /**
+   * Limits on top of the current ones (see `Limits` in `@kerno/layers`): the deepest config
+   * nesting, the largest weight a config may declare.
+   */
+  limits?: Partial<Limits>;
 }
 
 const ENVELOPE_KEYS = new Set([
@@ -101,6 +109,13 @@ export function modelFromConfig(
   serialized: unknown,
   options: ModelFromConfigOptions = {},
 ): Model {
+  return withLimits(options.limits, () => {
+    checkJsonDepth(serialized, "model config");
+    return modelFromCheckedConfig(serialized, options);
+  });
+}
+
+function modelFromCheckedConfig(serialized: unknown, options: ModelFromConfigOptions): Model {
   if (!isRecord(serialized) || typeof serialized.class_name !== "string") {
     throw new TypeError(
       `Expected a Keras model config {class_name, config}, received ${
@@ -160,6 +175,6 @@ export function modelFromJSON(
 for (const className of ["Functional", "Model", "Sequential"]) {
   registerLayer(
     className,
-    (config, options) => modelFromConfig({ class_name: className, config }, options),
+    (config, options) => modelFromCheckedConfig({ class_name: className, config }, options),
   );
 }

@@ -1,5 +1,11 @@
 import { type DType, type NestedArray, Tensor, tensor } from "@kerno/tensor";
-import { type Shape, shapeToString, type SymbolicTensor } from "@kerno/layers";
+import {
+  currentLimits,
+  raiseHint,
+  type Shape,
+  shapeToString,
+  type SymbolicTensor,
+} from "@kerno/layers";
 import { castTensor } from "./batching.ts";
 
 /** What {@linkcode Model.predict} accepts: one tensor, nested number arrays, or one per input. */
@@ -87,6 +93,65 @@ export function standardizeInputs(
   return out;
 }
 
+/** Deepest nesting of arrays `predict` accepts as an input (a tensor's rank). */
+const MAX_INPUT_RANK = 32;
+
+/**
+ * Checks, before any conversion, that a nested-array input is numbers in at most
+ * {@linkcode MAX_INPUT_RANK} levels of arrays holding at most `maxPredictInputValues` entries.
+ */
+function checkNestedInput(model: string, value: unknown): void {
+  const max = currentLimits().maxPredictInputValues;
+  let count = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === "number" || v instanceof Tensor) continue;
+    if (!Array.isArray(v)) {
+      throw new TypeError(
+        `Model "${model}": predict() expected a Tensor or nested arrays of numbers, found ${
+          describeValue(v)
+        }`,
+      );
+    }
+    if (depth >= MAX_INPUT_RANK) {
+      throw new RangeError(
+        `Model "${model}": predict() input nests arrays deeper than ${MAX_INPUT_RANK} levels`,
+      );
+    }
+    count += v.length;
+    if (count > max) {
+      throw new RangeError(
+        `Model "${model}": predict() input holds more than ${max} values (${
+          raiseHint("maxPredictInputValues")
+        })`,
+      );
+    }
+    for (const item of v) stack.push([item, depth + 1]);
+  }
+}
+
+/** Refuses inputs larger than `maxPredictInputValues` in all, before anything runs. */
+export function checkInputSizes(model: string, x: readonly Tensor[]): void {
+  const max = currentLimits().maxPredictInputValues;
+  let total = 0;
+  x.forEach((t, i) => {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(
+        `Input ${i} of model "${model}" must be a Tensor, received ${describeValue(t)}`,
+      );
+    }
+    total += t.size;
+    if (total > max) {
+      throw new RangeError(
+        `Model "${model}": predict() inputs hold ${total} values up to input ${i} (shape ${
+          shapeToString(t.shape)
+        }), more than allowed (${raiseHint("maxPredictInputValues")})`,
+      );
+    }
+  });
+}
+
 /** Turns what `predict` received into one tensor per model input (nested arrays get the input's dtype). */
 export function toInputTensors(
   model: string,
@@ -94,6 +159,7 @@ export function toInputTensors(
   x: PredictInput,
 ): Tensor[] {
   if (x instanceof Tensor) return [x];
+  checkNestedInput(model, x);
   const n = Math.max(1, inputs.length);
   const dtype = (i: number): DType => inputs[i]?.dtype ?? "float32";
   const convert = (v: Tensor | NestedArray, i: number): Tensor =>

@@ -2,6 +2,7 @@ import { type BlasRequest, type DType, Tensor, withBlas } from "@kerno/tensor";
 import {
   type CallContext,
   Layer,
+  type Limits,
   type Nested,
   nestOutputs,
   type OutputStructure,
@@ -11,10 +12,12 @@ import {
   shapeToString,
   type SymbolicMask,
   SymbolicTensor,
+  withLimits,
 } from "@kerno/layers";
 import { concatRows, sliceRows } from "./batching.ts";
 import {
   checkInputShapes,
+  checkInputSizes,
   describeValue,
   type PredictInput,
   standardizeInputs,
@@ -57,6 +60,8 @@ export interface PredictOptions {
    * `--allow-ffi`; when BLAS cannot run, the WebAssembly core does and one line says why.
    */
   blas?: BlasRequest;
+  /** Limits on top of the current ones; `maxPredictInputValues` bounds the input size. */
+  limits?: Partial<Limits>;
 }
 
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
@@ -302,10 +307,11 @@ export class Model extends Layer {
    * ```
    */
   predict(x: PredictInput, options: PredictOptions = {}): Nested<Tensor> {
-    return nestOutputs(
-      this.predictFlat(toInputTensors(this.name, this.#inputs, x), options),
-      this.#outputStructure,
-    );
+    return withLimits(options.limits, () =>
+      nestOutputs(
+        this.predictFlat(toInputTensors(this.name, this.#inputs, x), options),
+        this.#outputStructure,
+      ));
   }
 
   /** {@linkcode Model.predict} on a flat list of input tensors, returning flat outputs. */
@@ -314,6 +320,14 @@ export class Model extends Layer {
   }
 
   #predictFlat(x: readonly Tensor[], options: PredictOptions): Tensor[] {
+    if (!Array.isArray(x)) {
+      throw new TypeError(
+        `Model "${this.name}": predictFlat() expected a list of tensors, received ${
+          describeValue(x)
+        }`,
+      );
+    }
+    withLimits(options.limits, () => checkInputSizes(this.name, x));
     this.prepareFor(x);
     const xs = standardizeInputs(this.name, this.#inputs, x);
     const rows = xs[0].shape[0];

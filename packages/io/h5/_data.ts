@@ -2,6 +2,7 @@ import { unzlibSync } from "fflate";
 import { UNDEFINED_ADDRESS } from "./_bytes.ts";
 import { walkBTreeV1 } from "./_btree.ts";
 import type { H5Context } from "./_superblock.ts";
+import { currentLimits } from "@kerno/layers";
 
 /** Where a dataset's values are stored. */
 export type H5Layout =
@@ -96,6 +97,37 @@ export function readFilters(ctx: H5Context, at: number, what: string): H5Filter[
     out.push({ id, values });
   }
   return out;
+}
+
+/**
+ * Bytes of data the file really holds for a dataset: compact and contiguous storage as far as it
+ * lies inside the file, chunks at their stored size (times `maxCompressionRatio` when a filter
+ * may have compressed them).
+ */
+export function storedDataBytes(
+  ctx: H5Context,
+  layout: H5Layout,
+  filters: H5Filter[],
+  rank: number,
+  what: string,
+): number {
+  const fileBytes = ctx.view.bytes.length;
+  if (layout.kind === "compact") return layout.size;
+  if (layout.kind === "contiguous") {
+    if (layout.address === UNDEFINED_ADDRESS) return 0;
+    const start = layout.address + ctx.base;
+    const room = Math.max(0, fileBytes - start);
+    return layout.size < 0 ? room : Math.min(layout.size, room);
+  }
+  if (layout.address === UNDEFINED_ADDRESS) return 0;
+  const keySize = 8 + 8 * (rank + 1);
+  const factor = filters.length > 0 ? currentLimits().maxCompressionRatio : 1;
+  let total = 0;
+  for (const { address, keyAt } of walkBTreeV1(ctx, layout.address, 1, keySize, what)) {
+    const room = Math.max(0, fileBytes - address - ctx.base);
+    total += Math.min(ctx.view.u32(keyAt, what), room) * factor;
+  }
+  return total;
 }
 
 /** Reads the raw (little- or big-endian) bytes of a dataset of `shape` and `elementSize`. */

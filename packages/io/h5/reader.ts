@@ -7,7 +7,7 @@ import {
   readAttributeMessage,
 } from "./_attribute.ts";
 import { walkBTreeV1 } from "./_btree.ts";
-import { readFilters, readLayout, readRawData } from "./_data.ts";
+import { readFilters, readLayout, readRawData, storedDataBytes } from "./_data.ts";
 import { decodeNumbers, type H5Type, readDatatype, typeName } from "./_datatype.ts";
 import { elementCount, readDataspace } from "./_dataspace.ts";
 import { heapName, readLocalHeap } from "./_heap.ts";
@@ -241,6 +241,23 @@ export class H5Dataset extends H5Object {
   /** Number of elements. */
   get size(): number {
     return elementCount(this.shape);
+  }
+
+  /**
+   * How many of the declared bytes of values the file really holds: contiguous and compact data
+   * as far as it lies inside the file, chunks at their stored size (at most
+   * `maxCompressionRatio` times that when compressed). Reads no values.
+   */
+  storedBytes(): number {
+    const { ctx } = this.state;
+    const what = `dataset "${this.path}"`;
+    const declared = this.size * this.type.size;
+    const layoutMsg = this.messages.find((m) => m.type === MSG.layout);
+    if (!layoutMsg) return 0;
+    const layout = readLayout(ctx, layoutMsg.offset, this.shape.length, what);
+    const filterMsg = this.messages.find((m) => m.type === MSG.filters);
+    const filters = filterMsg ? readFilters(ctx, filterMsg.offset, what) : [];
+    return Math.min(declared, storedDataBytes(ctx, layout, filters, this.shape.length, what));
   }
 
   /** The raw values in C order: numbers as a typed array where one fits, strings as strings. */
