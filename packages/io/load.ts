@@ -139,9 +139,9 @@ function build(
   weights: WeightSource,
 ): Model {
   const notes = options.notes ?? [];
-  const translated = translateLegacyConfig(config, notes);
-  const keras2HardSigmoid = hardSigmoidChoice(translated, version, options, notes, label);
   try {
+    const translated = translateLegacyConfig(config, notes);
+    const keras2HardSigmoid = hardSigmoidChoice(translated, version, options, notes, label);
     return withLimits(undefined, () =>
       buildModel(translated, {
         notes,

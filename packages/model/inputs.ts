@@ -162,8 +162,14 @@ export function toInputTensors(
   checkNestedInput(model, x);
   const n = Math.max(1, inputs.length);
   const dtype = (i: number): DType => inputs[i]?.dtype ?? "float32";
-  const convert = (v: Tensor | NestedArray, i: number): Tensor =>
-    v instanceof Tensor ? v : tensor(v, undefined, dtype(i));
+  const convert = (v: Tensor | NestedArray, i: number): Tensor => {
+    if (v instanceof Tensor) return v;
+    try {
+      return tensor(v, undefined, dtype(i));
+    } catch (e) {
+      throw new TypeError(`Input ${i} of model "${model}": ${(e as Error).message}`, { cause: e });
+    }
+  };
   if (!Array.isArray(x)) return [convert(x as NestedArray, 0)];
   const list = x as readonly (Tensor | NestedArray)[];
   if (n === 1) {

@@ -260,6 +260,28 @@ export class H5Dataset extends H5Object {
     return Math.min(declared, storedDataBytes(ctx, layout, filters, this.shape.length, what));
   }
 
+  /**
+   * The byte ranges `[start, end)` of the file that hold this dataset's values (one for
+   * contiguous or compact storage, one per chunk), e.g. to tell value bytes from structure bytes.
+   */
+  dataRanges(): [number, number][] {
+    const { ctx } = this.state;
+    const what = `dataset "${this.path}"`;
+    const layoutMsg = this.messages.find((m) => m.type === MSG.layout);
+    if (!layoutMsg) return [];
+    const layout = readLayout(ctx, layoutMsg.offset, this.shape.length, what);
+    const declared = this.size * this.type.size;
+    if (layout.kind === "compact") return [[layout.at, layout.at + layout.size]];
+    if (layout.address === UNDEFINED_ADDRESS) return [];
+    const start = layout.address + ctx.base;
+    if (layout.kind === "contiguous") return [[start, start + declared]];
+    const keySize = 8 + 8 * (this.shape.length + 1);
+    return walkBTreeV1(ctx, layout.address, 1, keySize, what).map(({ address, keyAt }) => {
+      const at = address + ctx.base;
+      return [at, at + ctx.view.u32(keyAt, what)] as [number, number];
+    });
+  }
+
   /** The raw values in C order: numbers as a typed array where one fits, strings as strings. */
   read(): H5Data {
     const { ctx } = this.state;

@@ -1,0 +1,54 @@
+import type { JsonPath } from "./mutate_json.ts";
+
+/** Where a fuzz input goes into Kerno. */
+export type Target = "keras" | "h5" | "weights" | "config" | "npy" | "predict" | "cli";
+
+/** One fuzz input, as the campaign hands it to a child process (one JSON line). */
+export interface Job {
+  /** Position in the campaign. */
+  readonly index: number;
+  /** Where the input goes. */
+  readonly target: Target;
+  /** The reference case it was made from (absolute folder). */
+  readonly caseDir: string;
+  /** What was mutated, for the report. */
+  readonly mutation: string;
+  /** The mutated file (absolute path), for file targets. */
+  readonly file?: string;
+  /** The name Kerno's error must mention (the mutated file, or a model/layer word). */
+  readonly label: string;
+  /** True when every changed byte lies inside the values of a numeric dataset. */
+  readonly payloadOnly?: boolean;
+  /** For JSON mutations: where a value changed, and to what. */
+  readonly jsonPath?: JsonPath | null;
+  /** The value written at `jsonPath`. */
+  readonly jsonValue?: unknown;
+  /** For config inputs: make the value at this path point at its parent. */
+  readonly cycleAt?: JsonPath;
+  /** For predict inputs: which hostile input to build. */
+  readonly predictSpec?: string;
+  /** The folder this input may write to (the CLI's outputs). */
+  readonly workDir: string;
+}
+
+/** What a child reports for one input. */
+export interface JobResult {
+  /** The job's index. */
+  readonly index: number;
+  /** Kerno threw (`error`) or accepted the input (`accept`). */
+  readonly outcome: "error" | "accept";
+  /** Error class name. */
+  readonly name?: string;
+  /** Error message (first 500 characters). */
+  readonly message?: string;
+  /** For accepts: same outputs as the reference, a really valid input, or unexplained. */
+  readonly judged?: "same" | "valid" | "suspect";
+  /** Why the accept was judged so. */
+  readonly note?: string;
+  /** Peak resident memory of the child while it ran this input, in MiB. */
+  readonly peakMiB: number;
+  /** Wall time of the input in the child, in ms. */
+  readonly ms: number;
+  /** Files that appeared outside the job's work folder... or writes refused by the sandbox. */
+  readonly writesOutside?: string[];
+}
