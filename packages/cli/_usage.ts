@@ -34,6 +34,10 @@ Options:
   -h, --help      Show this help (or a command's: kerno predict --help)
   -V, --version   Print the version
       --verbose   Print stack traces on failure
+      --limit NAME=VALUE
+                  Raise or lower one of Kerno's limits on what a file may make it allocate:
+                  maxWeightTensorBytes, maxTotalWeightBytes, maxEntryBytes (bytes, or with
+                  KiB/MiB/GiB), maxCompressionRatio, maxJsonDepth, maxPredictInputValues
 
 Exit codes: 0 success, 1 failure (one-line reason on stderr), 2 bad usage.`;
 

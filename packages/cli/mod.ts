@@ -16,6 +16,8 @@
  *
  * @module
  */
+import { currentLimits, setDefaultLimits } from "@kerno/layers";
+import { takeLimitOptions } from "./_limits.ts";
 import { benchCommand } from "./bench.ts";
 import { joinCommand } from "./join.ts";
 import type { CommandIO } from "./_io.ts";
@@ -82,9 +84,12 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
       (options.stderr ? false : Deno.stderr.isTerminal()),
   };
   const verbose = args.includes("--verbose");
-  const [name, ...rest] = args;
   let command: string | null = null;
+  const savedLimits = { ...currentLimits() };
   try {
+    const { rest: commandLine, limits } = takeLimitOptions(args);
+    setDefaultLimits(limits);
+    const [name, ...rest] = commandLine;
     if (name === undefined) {
       io.stderr.write(MAIN_HELP + "\n");
       return 2;
@@ -121,5 +126,7 @@ export async function main(args: string[], options: MainOptions = {}): Promise<n
     io.stderr.write(`kerno: error: ${oneLine(err.message)}\n`);
     if (verbose && err.stack) io.stderr.write(err.stack + "\n");
     return 1;
+  } finally {
+    setDefaultLimits(savedLimits);
   }
 }

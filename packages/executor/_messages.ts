@@ -30,6 +30,8 @@ export interface WeightSlot {
 export interface BuildOptions {
   /** Run `hard_sigmoid` as Keras 2 did (the model was loaded from a Keras 2 file). */
   readonly keras2HardSigmoid?: boolean;
+  /** The limits in force where the pool loaded the model (`Limits` of `@kerno/layers`). */
+  readonly limits?: Readonly<Record<string, number>>;
 }
 
 /** A fault the test hook asks a worker to simulate while running a job. */

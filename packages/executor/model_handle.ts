@@ -5,6 +5,7 @@
  * @module
  */
 import { getActivation } from "@kerno/tensor";
+import { currentLimits } from "@kerno/layers";
 import type { BuildOptions } from "./_messages.ts";
 import type { LoadSpec } from "./_slot.ts";
 import { type PackedWeights, packWeights, stillShared } from "./_pack.ts";
@@ -68,7 +69,10 @@ function usesKeras2HardSigmoid(layer: object): boolean {
 }
 
 function buildOptions(model: PoolModel): BuildOptions {
-  return allLayers(model.layers).some(usesKeras2HardSigmoid) ? { keras2HardSigmoid: true } : {};
+  const limits = { ...currentLimits() };
+  return allLayers(model.layers).some(usesKeras2HardSigmoid)
+    ? { keras2HardSigmoid: true, limits }
+    : { limits };
 }
 
 function configJson(model: PoolModel): string {

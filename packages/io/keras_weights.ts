@@ -50,7 +50,7 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
   checkWeights(plan, layerOf);
   const layersGroup = root.get("layers");
   if (layersGroup && !(layersGroup instanceof H5Dataset)) {
-    for (const path of varsGroups(layersGroup, "layers")) {
+    for (const path of varsGroups(layersGroup, "layers", label)) {
       if (!expected.has(path)) {
         throw new TypeError(
           `${label}: the file has weights at "${path}", which matches no layer of the model (is it the file of another model?)`,
@@ -61,18 +61,33 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
   applyWeights(plan, layerOf);
 }
 
+/** Deepest group nesting searched for `vars` groups (a file whose groups loop stops here). */
+const MAX_GROUP_DEPTH = 64;
+
 /** Paths of `vars` groups that hold at least one dataset, below `group`. */
-function varsGroups(group: H5Group, path: string): string[] {
+function varsGroups(group: H5Group, path: string, label: string): string[] {
   const out: string[] = [];
-  for (const key of group.keys()) {
-    const child = group.get(key);
-    if (!child || child instanceof H5Dataset) continue;
-    const childPath = `${path}/${key}`;
-    if (key === "vars") {
-      if (child.keys().length > 0) out.push(childPath);
-    } else out.push(...varsGroups(child, childPath));
+  const stack: [H5Group, string, number][] = [[group, path, 0]];
+  let visited = 0;
+  while (stack.length > 0) {
+    const [g, p, depth] = stack.pop()!;
+    if (depth > MAX_GROUP_DEPTH || ++visited > 100_000) {
+      throw new RangeError(
+        `${label}: groups nest deeper than ${MAX_GROUP_DEPTH} levels or number over 100000 at "${
+          p.slice(0, 200)
+        }…" (a group that contains itself?)`,
+      );
+    }
+    for (const key of g.keys()) {
+      const child = g.get(key);
+      if (!child || child instanceof H5Dataset) continue;
+      const childPath = `${p}/${key}`;
+      if (key === "vars") {
+        if (child.keys().length > 0) out.push(childPath);
+      } else stack.push([child, childPath, depth + 1]);
+    }
   }
-  return out;
+  return out.sort();
 }
 
 /**

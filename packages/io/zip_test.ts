@@ -46,7 +46,7 @@ Deno.test("readZip refuses an entry that declares an absurd size", () => {
   assert.throws(() => readZip(zip, "huge.keras", { limits: { maxEntryBytes: 2 ** 31 } }), {
     name: "RangeError",
     message:
-      /^huge\.keras: zip entry "config\.json" declares 3221225472 bytes, more than allowed \(limit maxEntryBytes = 2 GiB; raise it with the option limits: \{ maxEntryBytes \}/,
+      /^huge\.keras: zip entry "config\.json" declares 3221225472 bytes, more than allowed \(limit maxEntryBytes = 2 GiB; if the file is trusted, raise it with the option limits: \{ maxEntryBytes \}/,
   });
   assert.throws(() => readZip(zip, "huge.keras"), {
     name: "RangeError",

@@ -31,6 +31,7 @@ export * as initializers from "./initializers.ts";
 export { allClose, compareClose, Tensor, tensor } from "@kerno/tensor";
 export type { DType, NestedArray } from "@kerno/tensor";
 export { resetLayerNames } from "@kerno/layers";
+export { DEFAULT_LIMITS, type Limits, setDefaultLimits } from "@kerno/layers";
 export type { Nested, Shape, SymbolicTensor } from "@kerno/layers";
 export { Input, Model, modelFromJSON, Sequential } from "@kerno/model";
 export {

@@ -143,7 +143,7 @@ export function raiseHint(key: keyof Limits): string {
     key === "maxJsonDepth" || key === "maxCompressionRatio" || key === "maxPredictInputValues"
       ? currentLimits()[key]
       : formatBytes(currentLimits()[key])
-  }; raise it with the option limits: { ${key} } (or setDefaultLimits) if the file is trusted`;
+  }; if the file is trusted, raise it with the option limits: { ${key} }, setDefaultLimits, or kerno --limit ${key}=…`;
 }
 
 /**

@@ -87,7 +87,20 @@ function deserializeChecked(value: unknown, options: DeserializeOptions): Layer 
       }`,
     );
   }
-  return factory({ ...value.config }, options);
+  try {
+    return factory({ ...value.config }, options);
+  } catch (e) {
+    throw withLayerName(e, name, value.config?.name);
+  }
+}
+
+/** `e` with `Class layer "name": ` in front when its message does not name the layer yet. */
+function withLayerName(e: unknown, className: string, layerName: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const where = typeof layerName === "string" ? `"${layerName}"` : "";
+  if (where ? e.message.includes(where) : e.message.includes(className)) return e;
+  const Ctor = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+  return new Ctor(`${className} layer${where ? ` ${where}` : ""}: ${e.message}`, { cause: e });
 }
 
 /**

@@ -25,7 +25,18 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** A value shortened for error messages. */
 export function short(v: unknown): string {
-  return JSON.stringify(v)?.slice(0, 120) ?? String(v);
+  const plain = (x: unknown) =>
+    typeof x !== "object" || x === null || Array.isArray(x) ||
+    Object.getPrototypeOf(x) === Object.prototype;
+  try {
+    const text = JSON.stringify(
+      v,
+      (_key, x) => plain(x) ? x : `<${x.constructor?.name ?? "object"}>`,
+    );
+    return text?.slice(0, 120) ?? String(v);
+  } catch {
+    return `<${typeof v}>`;
+  }
 }
 
 /** The layers created so far, and how to find the tensors a call refers to. */

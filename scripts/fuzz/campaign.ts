@@ -66,6 +66,7 @@ class Child {
         `--v8-flags=--max-old-space-size=${memoryLimitMiB}`,
         "--allow-read",
         `--allow-write=${scratch}`,
+        "--allow-run=/usr/bin/python3,python3",
         "--allow-env",
         CHILD,
       ],
@@ -185,8 +186,9 @@ async function runInChild(
     return { result: null, killed: oom ? "memory" : "exit" };
   }
   const result = JSON.parse(first.value) as JobResult;
-  const peak = Math.round(Math.max(0, procMiB(pid, "VmHWM") - baseline));
-  return { result: { ...result, peakMiB: peak }, killed: null };
+  const total = procMiB(pid, "VmHWM");
+  const peak = Math.round(Math.max(0, total - baseline));
+  return { result: { ...result, peakMiB: peak, processPeakMiB: Math.round(total) }, killed: null };
 }
 
 const ALL_OUTCOMES: Outcome[] = [
@@ -198,6 +200,7 @@ const ALL_OUTCOMES: Outcome[] = [
   "accept-same",
   "accept-valid",
   "accept-suspect",
+  "accept-unjudged",
 ];
 
 /**
@@ -298,11 +301,19 @@ async function saveReproducer(
   if (bytes && job.file) {
     const name = job.file.split("/").pop()!;
     await Deno.writeFile(`${dir}/${name}`, bytes);
-    replay = { ...job, file: `${dir}/${name}`, label: job.label.replace(job.file, `${dir}/${name}`) };
+    replay = {
+      ...job,
+      file: `${dir}/${name}`,
+      label: job.label.replace(job.file, `${dir}/${name}`),
+    };
   }
   if (job.target === "cli") {
     await Deno.copyFile(`${job.workDir}/x.npy`, `${dir}/x.npy`).catch(() => {});
-    replay = { ...replay, workDir: dir, label: replay.label.replace(`${job.workDir}/x.npy`, `${dir}/x.npy`) };
+    replay = {
+      ...replay,
+      workDir: dir,
+      label: replay.label.replace(`${job.workDir}/x.npy`, `${dir}/x.npy`),
+    };
   }
   await Deno.writeTextFile(`${dir}/job.json`, JSON.stringify(replay, null, 2) + "\n");
   await Deno.writeTextFile(
@@ -328,7 +339,12 @@ export async function replayJob(
       await Deno.mkdir(workDir, { recursive: true });
       await Deno.copyFile(`${job.workDir}/x.npy`, `${workDir}/x.npy`).catch(() => {});
     }
-    const { result, killed } = await runInChild(child, replay, options.timeLimitMs ?? 10_000, memoryLimitMiB);
+    const { result, killed } = await runInChild(
+      child,
+      replay,
+      options.timeLimitMs ?? 10_000,
+      memoryLimitMiB,
+    );
     if (!killed) await child.close();
     return { ...classify(replay, result, killed, memoryLimitMiB), result };
   } finally {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { loadModel, loadWeights, readNpy } from "@kerno/io";
+import { hasZipSignature, loadModel, loadWeights, readNpy, readZip } from "@kerno/io";
+import { H5Dataset, readH5 } from "@kerno/io/h5";
 import { type Model, modelFromConfig } from "@kerno/model";
 import { type NestedArray, Tensor } from "@kerno/tensor";
 import { main as cliMain } from "@kerno/cli";
@@ -41,34 +42,120 @@ function sameAsReference(c: CaseJson, got: Tensor[]): boolean {
 }
 
 interface Accept {
-  judged: "same" | "valid" | "suspect";
+  judged: "same" | "valid" | "suspect" | "unjudged";
   note: string;
 }
 
+/** The Python with h5py (Debian's python3-h5py lives in the system Python). */
+const PYTHONS = ["/usr/bin/python3", "python3"];
+const ORACLE = new URL("./oracle.py", import.meta.url).pathname;
+
+interface OracleAnswer {
+  available: boolean;
+  ok?: boolean;
+  error?: string;
+  datasets?: Record<string, (number | null)[]>;
+}
+
+async function askOracle(file: string): Promise<OracleAnswer> {
+  for (const python of PYTHONS) {
+    try {
+      const out = await new Deno.Command(python, {
+        args: [ORACLE, file],
+        stdout: "piped",
+        stderr: "null",
+      })
+        .output();
+      const answer = JSON.parse(new TextDecoder().decode(out.stdout)) as OracleAnswer;
+      if (answer.available) return answer;
+    } catch { /* try the next one */ }
+  }
+  return { available: false };
+}
+
+/** Kerno's own reading of every numeric dataset of a weights file (or a `.keras`'s). */
+function kernoDatasets(bytes: Uint8Array, paths: string[]): Map<string, ArrayLike<number>> {
+  const h5 = hasZipSignature(bytes) ? readZip(bytes, "x").get("model.weights.h5")! : bytes;
+  const root = readH5(h5, "x");
+  const out = new Map<string, ArrayLike<number>>();
+  for (const p of paths) {
+    const d = root.get(p);
+    if (d instanceof H5Dataset) out.set(p, d.read() as ArrayLike<number>);
+  }
+  return out;
+}
+
+/**
+ * Asks an independent reader (h5py and Python's zipfile) whether the accepted file is valid and
+ * holds exactly the values Kerno read from it.
+ */
+async function judgeByOracle(file: string): Promise<Accept> {
+  const answer = await askOracle(file);
+  if (!answer.available) {
+    return { judged: "unjudged", note: "no independent reader (python3 with h5py) to judge it" };
+  }
+  if (!answer.ok) {
+    return { judged: "suspect", note: `h5py/zipfile refuse the file: ${answer.error}` };
+  }
+  const paths = Object.keys(answer.datasets ?? {});
+  const ours = kernoDatasets(await Deno.readFile(file), paths);
+  for (const p of paths) {
+    const want = answer.datasets![p];
+    const got = ours.get(p);
+    if (!got || got.length !== want.length) {
+      return { judged: "suspect", note: `Kerno reads ${p} differently` };
+    }
+    for (let i = 0; i < want.length; i++) {
+      const w = want[i];
+      const same = w === null ? Number.isNaN(got[i]) : Math.fround(w) === Math.fround(got[i]);
+      if (!same) {
+        return { judged: "suspect", note: `Kerno reads ${p}[${i}] as ${got[i]}, h5py as ${w}` };
+      }
+    }
+  }
+  return { judged: "valid", note: "h5py reads the same values: a valid file with other weights" };
+}
+
 /** Judges a model that loaded: same outputs, a different but valid file, or unexplained. */
-function judgeModel(job: Job, c: CaseJson, model: Model): Accept {
-  const outs = flatOutputs(model, c.inputs.map(fixtureTensor));
+async function judgeModel(job: Job, c: CaseJson, model: Model): Promise<Accept> {
+  let outs: Tensor[];
+  try {
+    outs = flatOutputs(model, c.inputs.map(fixtureTensor));
+  } catch (e) {
+    throw Object.assign(e as Error, { phase: "run" });
+  }
   if (sameAsReference(c, outs)) return { judged: "same", note: "reference outputs" };
   if (job.payloadOnly) {
     return { judged: "valid", note: "only weight values changed: a valid file with other weights" };
   }
   if (job.jsonPath) {
     const config = JSON.parse(model.toJSON());
-    const found = findValue(config, job.jsonPath, job.jsonValue);
+    const found = findValue(config, job.jsonPath, job.jsonValue, job.jsonDeleted ?? false);
     if (found) return { judged: "valid", note: `config value round-trips (${found})` };
   }
+  const bytesOnly = job.jsonPath === undefined && !job.mutation.includes("model_config");
+  if (job.file && job.target !== "config" && bytesOnly) return await judgeByOracle(job.file);
   return { judged: "suspect", note: "outputs differ and the change is not a plain value change" };
 }
 
 /** Whether the model's own config holds `value` under the last key of `path` (layer configs move). */
-function findValue(config: unknown, path: readonly (string | number)[], value: unknown): string {
+function findValue(
+  config: unknown,
+  path: readonly (string | number)[],
+  value: unknown,
+  deleted: boolean,
+): string {
   const key = path[path.length - 1];
   const want = JSON.stringify(value);
   const stack: unknown[] = [config];
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v !== "object" || v === null) continue;
-    if (!Array.isArray(v) && JSON.stringify((v as Record<string, unknown>)[key as string]) === want) {
+    const own = (v as Record<string, unknown>)[key as string];
+    if (!Array.isArray(v) && deleted && own !== undefined) {
+      return `${String(key)} filled in as ${JSON.stringify(own)}`;
+    }
+    if (!Array.isArray(v) && !deleted && JSON.stringify(own) === want) {
       return `${String(key)} = ${want}`;
     }
     for (const child of Object.values(v)) stack.push(child);
@@ -81,11 +168,15 @@ async function runJob(job: Job): Promise<Omit<JobResult, "peakMiB" | "ms">> {
   switch (job.target) {
     case "keras":
     case "h5":
-      return { index: job.index, outcome: "accept", ...judgeModel(job, c, await loadModel(job.file!)) };
+      return {
+        index: job.index,
+        outcome: "accept",
+        ...await judgeModel(job, c, await loadModel(job.file!)),
+      };
     case "weights": {
       const model = modelFromConfig(c.model_config);
       await loadWeights(model, job.file!);
-      return { index: job.index, outcome: "accept", ...judgeModel(job, c, model) };
+      return { index: job.index, outcome: "accept", ...await judgeModel(job, c, model) };
     }
     case "config": {
       const config = JSON.parse(await Deno.readTextFile(job.file!));
@@ -102,23 +193,37 @@ async function runJob(job: Job): Promise<Omit<JobResult, "peakMiB" | "ms">> {
       } catch {
         return { index: job.index, outcome: "accept", judged: "valid", note: "a different model" };
       }
-      return { index: job.index, outcome: "accept", ...judgeModel(job, c, model) };
+      return { index: job.index, outcome: "accept", ...await judgeModel(job, c, model) };
     }
     case "npy": {
       const model = await loadModel(`${job.caseDir}/model.keras`);
       const x = readNpy(await Deno.readFile(job.file!), job.file!);
       const xs = c.inputs.map(fixtureTensor);
       xs[0] = x;
-      const outs = flatOutputs(model, xs);
-      if (sameAsReference(c, outs)) return { index: job.index, outcome: "accept", judged: "same", note: "" };
-      return { index: job.index, outcome: "accept", judged: "valid", note: `a valid .npy of shape (${x.shape})` };
+      let outs: Tensor[];
+      try {
+        outs = flatOutputs(model, xs);
+      } catch (e) {
+        throw Object.assign(e as Error, { phase: "run" });
+      }
+      if (sameAsReference(c, outs)) {
+        return { index: job.index, outcome: "accept", judged: "same", note: "" };
+      }
+      return {
+        index: job.index,
+        outcome: "accept",
+        judged: "valid",
+        note: `a valid .npy of shape (${x.shape})`,
+      };
     }
     case "predict": {
       const model = await loadModel(`${job.caseDir}/model.keras`);
       const { value, limits } = buildPredictInput(job.predictSpec!, c.inputs.map(fixtureTensor));
       const out = model.predict(value as Tensor | NestedArray, { limits });
       const flat = (Array.isArray(out) ? out.flat(8) : [out]) as Tensor[];
-      if (sameAsReference(c, flat)) return { index: job.index, outcome: "accept", judged: "same", note: "" };
+      if (sameAsReference(c, flat)) {
+        return { index: job.index, outcome: "accept", judged: "same", note: "" };
+      }
       const ok = flat.every((t) => t instanceof Tensor && t.shape.length > 0);
       return {
         index: job.index,
@@ -138,13 +243,21 @@ async function runJob(job: Job): Promise<Omit<JobResult, "peakMiB" | "ms">> {
         const line = err.join("").trim();
         return { index: job.index, outcome: "error", name: "CliError", message: line };
       }
-      return { index: job.index, outcome: "accept", judged: "valid", note: "the CLI wrote its output" };
+      return {
+        index: job.index,
+        outcome: "accept",
+        judged: "valid",
+        note: "the CLI wrote its output",
+      };
     }
   }
 }
 
-function describe(e: unknown): { name: string; message: string } {
-  if (e instanceof Error) return { name: e.name, message: e.message.slice(0, 500) };
+function describe(e: unknown): { name: string; message: string; phase?: "run" } {
+  if (e instanceof Error) {
+    const phase = (e as { phase?: "run" }).phase;
+    return { name: e.name, message: e.message.slice(0, 500), ...(phase ? { phase } : {}) };
+  }
   return { name: typeof e, message: String(e).slice(0, 500) };
 }
 

@@ -9,7 +9,8 @@ export type Outcome =
   | "write-outside"
   | "accept-same"
   | "accept-valid"
-  | "accept-suspect";
+  | "accept-suspect"
+  | "accept-unjudged";
 
 /** The outcomes that fail a campaign. */
 export const FAILURES: readonly Outcome[] = [
@@ -46,6 +47,9 @@ const ENGINE_MESSAGES: readonly RegExp[] = [
   /Invalid DataView length/,
 ];
 
+/** What an error of `predict` must name: the model. */
+export const MODEL_LABEL = 'odel "';
+
 /** Error classes Kerno throws on purpose. */
 const KERNO_ERROR_NAMES = new Set(["TypeError", "RangeError", "Error", "CliError"]);
 
@@ -53,13 +57,14 @@ const KERNO_ERROR_NAMES = new Set(["TypeError", "RangeError", "Error", "CliError
  * Why an error message is not one of Kerno's own, or "" when it is: an engine message, an
  * unexpected error class, an empty message, or one that does not name where the problem is.
  */
-export function crashReason(job: Job, name: string, message: string): string {
+export function crashReason(job: Job, name: string, message: string, phase?: "run"): string {
   if (!KERNO_ERROR_NAMES.has(name)) return `error class ${name}`;
   if (message.trim() === "" || /^kerno: error:\s*$/.test(message.trim())) return "empty message";
   const engine = ENGINE_MESSAGES.find((r) => r.test(message));
   if (engine) return `engine message ${engine}`;
-  if (!job.label.split("|").some((l) => message.includes(l))) {
-    return `the message does not name ${job.label}`;
+  const label = phase === "run" ? MODEL_LABEL : job.label;
+  if (!label.split("|").some((l) => message.includes(l))) {
+    return `the message does not name ${label}`;
   }
   return "";
 }
@@ -88,8 +93,10 @@ export function classify(
   if (result.outcome === "error") {
     const message = result.message ?? "";
     if (isSandboxViolation(message)) return { outcome: "write-outside", detail: message };
-    const reason = crashReason(job, result.name ?? "", message);
-    return reason ? { outcome: "crash-like", detail: reason } : { outcome: "clean-error", detail: "" };
+    const reason = crashReason(job, result.name ?? "", message, result.phase);
+    return reason
+      ? { outcome: "crash-like", detail: reason }
+      : { outcome: "clean-error", detail: "" };
   }
   const judged = result.judged ?? "suspect";
   return { outcome: `accept-${judged}` as Outcome, detail: result.note ?? "" };
@@ -101,7 +108,13 @@ export function classify(
  */
 export function signature(job: Job, outcome: Outcome, message: string): string {
   const shape = message
-    .replace(new RegExp(job.label.split("|").map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g"), "<where>")
+    .replace(
+      new RegExp(
+        job.label.split("|").map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+        "g",
+      ),
+      "<where>",
+    )
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, "N")
     .slice(0, 160);

@@ -1,9 +1,10 @@
-import { readH5, H5Dataset, type H5Group } from "@kerno/io/h5";
+import { H5Dataset, type H5Group, readH5 } from "@kerno/io/h5";
 import { readZip, writeNpy, writeZip } from "@kerno/io";
 import { fixtureTensor, readCase } from "../_reference/case.ts";
 import type { Job, Target } from "./job.ts";
+import { MODEL_LABEL } from "./classify.ts";
 import { H5_SIGNATURES, mutateBytes, ZIP_SIGNATURES } from "./mutate_bytes.ts";
-import { mutateJson, mutateJsonText } from "./mutate_json.ts";
+import { firstDifference, mutateJson, mutateJsonText } from "./mutate_json.ts";
 import { mutateNpy } from "./mutate_npy.ts";
 import { PREDICT_SPECS } from "./predict_specs.ts";
 import { inputSeed, Rng } from "./rng.ts";
@@ -22,7 +23,7 @@ const TARGET_WEIGHTS: [Target, number][] = [
 
 /** Labels for errors that are not about one file. */
 const CONFIG_LABEL = "layer|model|config|Layer|Model";
-const PREDICT_LABEL = 'odel "';
+const PREDICT_LABEL = MODEL_LABEL;
 
 interface CaseFiles {
   dir: string;
@@ -67,7 +68,9 @@ export function payloadRanges(bytes: Uint8Array): [number, number][] {
       seen++;
       const child = g.get(key);
       if (child instanceof H5Dataset) {
-        if (child.type.kind === "float" || child.type.kind === "int") out.push(...child.dataRanges());
+        if (child.type.kind === "float" || child.type.kind === "int") {
+          out.push(...child.dataRanges());
+        }
       } else if (child) stack.push(child);
     }
   }
@@ -129,7 +132,10 @@ function padded(data: Uint8Array, padding: number, fill: number): Uint8Array {
 }
 
 /** Mutates a `.keras` archive: raw bytes, an inner entry, or a deflated bomb. */
-function mutateKeras(rng: Rng, c: CaseFiles): { bytes: Uint8Array; what: string; job: Partial<Job> } {
+function mutateKeras(
+  rng: Rng,
+  c: CaseFiles,
+): { bytes: Uint8Array; what: string; job: Partial<Job> } {
   const entries = readZip(c.keras, "original");
   const kind = rng.pick(["raw", "raw", "config", "config", "meta", "weights", "weights", "bomb"]);
   if (kind === "raw") {
@@ -146,7 +152,7 @@ function mutateKeras(rng: Rng, c: CaseFiles): { bytes: Uint8Array; what: string;
     return {
       bytes: writeZip(next, new Date(1980, 0, 1)),
       what: `keras ${name} ${m.what}`,
-      job: { jsonPath: m.path, jsonValue: m.newValue },
+      job: { jsonPath: m.path, jsonValue: m.newValue, jsonDeleted: m.deleted },
     };
   }
   if (kind === "weights") {
@@ -166,7 +172,11 @@ function mutateKeras(rng: Rng, c: CaseFiles): { bytes: Uint8Array; what: string;
   const list = [...entries].map(([name, data]) => ({ name, data, deflate: false }));
   const bomb = {
     name: victim,
-    data: padded(entries.get(victim) ?? new Uint8Array(0), size, victim === "config.json" ? 0x20 : 0),
+    data: padded(
+      entries.get(victim) ?? new Uint8Array(0),
+      size,
+      victim === "config.json" ? 0x20 : 0,
+    ),
     deflate: true,
     declaredSize: lie ? 1000 : undefined,
   };
@@ -209,7 +219,10 @@ export async function makeJob(
     case "keras": {
       const m = mutateKeras(rng, c);
       const path = file("keras");
-      return { job: { ...base, ...m.job, mutation: m.what, file: path, label: path }, bytes: m.bytes };
+      return {
+        job: { ...base, ...m.job, mutation: m.what, file: path, label: path },
+        bytes: m.bytes,
+      };
     }
     case "h5": {
       const path = file("h5");
@@ -219,7 +232,20 @@ export async function makeJob(
         const m = mutateJsonText(rng, text);
         const bytes = c.h5.slice();
         bytes.set(Uint8Array.from(m.text, (ch) => ch.charCodeAt(0) & 0xff), span[0]);
-        return { job: { ...base, mutation: `h5 model_config ${m.what}`, file: path, label: path }, bytes };
+        let diff: { path: (string | number)[]; value: unknown } | null = null;
+        try {
+          diff = firstDifference(JSON.parse(text), JSON.parse(m.text));
+        } catch { /* the edit broke the JSON */ }
+        return {
+          job: {
+            ...base,
+            mutation: `h5 model_config ${m.what}`,
+            file: path,
+            label: path,
+            ...(diff ? { jsonPath: diff.path, jsonValue: diff.value } : {}),
+          },
+          bytes,
+        };
       }
       const m = mutateBytes(rng, c.h5, H5_SIGNATURES);
       const payloadOnly = !m.truncated && insideRanges(m.changed, payloadRanges(c.h5));
@@ -248,6 +274,7 @@ export async function makeJob(
           label: CONFIG_LABEL,
           jsonPath: m.path,
           jsonValue: m.newValue,
+          jsonDeleted: m.deleted,
           cycleAt: m.cycleAt,
         },
         bytes: enc.encode(JSON.stringify(m.value)),
@@ -256,11 +283,16 @@ export async function makeJob(
     case "npy": {
       const path = file("npy");
       const m = mutateNpy(rng, c.npy);
-      return { job: { ...base, mutation: `npy ${m.what}`, file: path, label: path }, bytes: m.bytes };
+      return {
+        job: { ...base, mutation: `npy ${m.what}`, file: path, label: path },
+        bytes: m.bytes,
+      };
     }
     case "predict": {
       const spec = rng.pick(PREDICT_SPECS);
-      return { job: { ...base, mutation: `predict ${spec}`, label: PREDICT_LABEL, predictSpec: spec } };
+      return {
+        job: { ...base, mutation: `predict ${spec}`, label: PREDICT_LABEL, predictSpec: spec },
+      };
     }
     case "cli": {
       const path = file("keras");
@@ -274,7 +306,7 @@ export async function makeJob(
           ...base,
           mutation: `cli ${model.what}; ${npy.what}`,
           file: path,
-          label: `${path}|${workDir}/x.npy`,
+          label: `${path}|${workDir}/x.npy|${MODEL_LABEL}`,
         },
         bytes: model.bytes,
       };

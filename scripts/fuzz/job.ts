@@ -21,6 +21,8 @@ export interface Job {
   readonly payloadOnly?: boolean;
   /** For JSON mutations: where a value changed, and to what. */
   readonly jsonPath?: JsonPath | null;
+  /** True when the key at `jsonPath` was deleted. */
+  readonly jsonDeleted?: boolean;
   /** The value written at `jsonPath`. */
   readonly jsonValue?: unknown;
   /** For config inputs: make the value at this path point at its parent. */
@@ -42,11 +44,15 @@ export interface JobResult {
   /** Error message (first 500 characters). */
   readonly message?: string;
   /** For accepts: same outputs as the reference, a really valid input, or unexplained. */
-  readonly judged?: "same" | "valid" | "suspect";
+  readonly judged?: "same" | "valid" | "suspect" | "unjudged";
+  /** `run` when the error came from predict on a model that loaded (then it must name the model). */
+  readonly phase?: "run";
   /** Why the accept was judged so. */
   readonly note?: string;
-  /** Peak resident memory of the child while it ran this input, in MiB. */
+  /** Growth of the child's resident memory while it ran this input (peak minus start), in MiB. */
   readonly peakMiB: number;
+  /** Peak resident memory of the whole child process (Deno itself included), in MiB. */
+  readonly processPeakMiB?: number;
   /** Wall time of the input in the child, in ms. */
   readonly ms: number;
   /** Files that appeared outside the job's work folder... or writes refused by the sandbox. */

@@ -30,7 +30,9 @@ export function formatReport(r: CampaignReport): string {
     }`,
   ];
   for (const f of r.failures.slice(0, 20)) {
-    lines.push(`  FAIL #${f.index} ${f.outcome} (${f.detail}) ${f.mutation}: ${f.message.slice(0, 200)}`);
+    lines.push(
+      `  FAIL #${f.index} ${f.outcome} (${f.detail}) ${f.mutation}: ${f.message.slice(0, 200)}`,
+    );
     if (f.reproducer) lines.push(`       reproducer: ${f.reproducer}`);
   }
   return lines.join("\n");

@@ -43,7 +43,9 @@ export function findSignatures(bytes: Uint8Array, signatures: readonly number[][
   const out: number[] = [];
   for (let i = 0; i + 4 <= bytes.length; i++) {
     for (const s of signatures) {
-      if (bytes[i] === s[0] && bytes[i + 1] === s[1] && bytes[i + 2] === s[2] && bytes[i + 3] === s[3]) {
+      if (
+        bytes[i] === s[0] && bytes[i + 1] === s[1] && bytes[i + 2] === s[2] && bytes[i + 3] === s[3]
+      ) {
         out.push(i);
         break;
       }
@@ -55,7 +57,16 @@ export function findSignatures(bytes: Uint8Array, signatures: readonly number[][
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
 /** Signatures of HDF5 structures (plus the superblock at 0). */
-export const H5_SIGNATURES: number[][] = ["OHDR", "OCHK", "TREE", "HEAP", "SNOD", "GCOL", "FRHP", "BTHD"]
+export const H5_SIGNATURES: number[][] = [
+  "OHDR",
+  "OCHK",
+  "TREE",
+  "HEAP",
+  "SNOD",
+  "GCOL",
+  "FRHP",
+  "BTHD",
+]
   .map(ascii);
 
 /** Signatures of zip structures: local header, central directory entry, end records. */
@@ -78,10 +89,24 @@ export function mutateBytes(
 ): ByteMutation {
   const bytes = original.slice();
   const changed: number[] = [];
-  const kind = rng.pick(["bitflip", "bitflip", "value", "range", "truncate", "field", "field", "field"]);
+  const kind = rng.pick([
+    "bitflip",
+    "bitflip",
+    "value",
+    "range",
+    "truncate",
+    "field",
+    "field",
+    "field",
+  ]);
   if (kind === "truncate") {
     const n = rng.chance(0.3) ? rng.int(64) : rng.int(original.length);
-    return { bytes: original.slice(0, n), what: `truncate to ${n} of ${original.length}`, changed, truncated: true };
+    return {
+      bytes: original.slice(0, n),
+      what: `truncate to ${n} of ${original.length}`,
+      changed,
+      truncated: true,
+    };
   }
   if (kind === "bitflip") {
     const flips = 1 + rng.int(rng.chance(0.5) ? 2 : 8);
@@ -90,7 +115,12 @@ export function mutateBytes(
       bytes[at] ^= 1 << rng.int(8);
       changed.push(at);
     }
-    return { bytes, what: `bitflip x${flips} at ${changed.slice(0, 4).join(",")}`, changed, truncated: false };
+    return {
+      bytes,
+      what: `bitflip x${flips} at ${changed.slice(0, 4).join(",")}`,
+      changed,
+      truncated: false,
+    };
   }
   if (kind === "value") {
     const at = rng.int(bytes.length);

@@ -13,6 +13,8 @@ export interface JsonMutation {
   readonly path: JsonPath | null;
   /** The value written at `path` (undefined for a deletion). */
   readonly newValue?: unknown;
+  /** True when the key at `path` was deleted. */
+  readonly deleted?: boolean;
   /** Set when the child must turn the value at this path into a reference to its parent (a cycle). */
   readonly cycleAt?: JsonPath;
 }
@@ -109,12 +111,22 @@ export function mutateJson(rng: Rng, original: unknown): JsonMutation {
   switch (kind) {
     case "type": {
       const v = rng.pick(TYPE_SWAPS);
-      return { value: setAt(doc, path, v), what: `type ${where} = ${JSON.stringify(v)}`, path, newValue: v };
+      return {
+        value: setAt(doc, path, v),
+        what: `type ${where} = ${JSON.stringify(v)}`,
+        path,
+        newValue: v,
+      };
     }
     case "size": {
       if (Array.isArray(current) && rng.chance(0.5)) {
         const v = rng.chance(0.5) ? [] : [...current, ...current];
-        return { value: setAt(doc, path, v), what: `array size ${where} -> ${v.length}`, path, newValue: v };
+        return {
+          value: setAt(doc, path, v),
+          what: `array size ${where} -> ${v.length}`,
+          path,
+          newValue: v,
+        };
       }
       const v = rng.pick(SIZES);
       return { value: setAt(doc, path, v), what: `size ${where} = ${v}`, path, newValue: v };
@@ -134,26 +146,43 @@ export function mutateJson(rng: Rng, original: unknown): JsonMutation {
       const layerPath = h.slice(0, h.indexOf("inbound_nodes"));
       const self = (getAt(doc, layerPath) as { name?: string })?.name ?? "x";
       const v = rng.chance(0.5) ? [self, 0, 0] : [self, rng.pick([1, 99, -1]), rng.pick([0, 5])];
-      return { value: setAt(doc, h, v), what: `keras_history ${h.join(".")} = ${JSON.stringify(v)}`, path: null };
+      return {
+        value: setAt(doc, h, v),
+        what: `keras_history ${h.join(".")} = ${JSON.stringify(v)}`,
+        path: null,
+      };
     }
     case "class": {
       const classes = paths.filter((p) => p[p.length - 1] === "class_name");
       if (classes.length === 0) break;
       const c = rng.pick(classes);
       const v = rng.pick(CLASS_NAMES);
-      return { value: setAt(doc, c, v), what: `class ${c.join(".")} = ${JSON.stringify(v)}`, path: null };
+      return {
+        value: setAt(doc, c, v),
+        what: `class ${c.join(".")} = ${JSON.stringify(v)}`,
+        path: null,
+      };
     }
     case "delete":
       if (path.length === 0) break;
       deleteAt(doc, path);
-      return { value: doc, what: `delete ${where}`, path: null };
+      return {
+        value: doc,
+        what: `delete ${where}`,
+        path: typeof path[path.length - 1] === "string" ? path : null,
+        deleted: true,
+      };
     case "dup": {
       // Two layers with the same name.
       const names = paths.filter((p) => p[p.length - 1] === "name" && p.includes("layers"));
       if (names.length < 2) break;
       const [a, b] = [rng.pick(names), rng.pick(names)];
       const v = getAt(doc, a);
-      return { value: setAt(doc, b, v), what: `name ${b.join(".")} = ${JSON.stringify(v)}`, path: null };
+      return {
+        value: setAt(doc, b, v),
+        what: `name ${b.join(".")} = ${JSON.stringify(v)}`,
+        path: null,
+      };
     }
     case "key": {
       if (typeof current !== "object" || current === null || Array.isArray(current)) break;
@@ -182,7 +211,9 @@ export function mutateJsonText(rng: Rng, text: string): { text: string; what: st
     const runs = [...text.matchAll(/\d+/g)];
     if (runs.length > 0) {
       const m = rng.pick(runs);
-      const repl = rng.chance(0.5) ? "9".repeat(m[0].length) : String(rng.int(10)).repeat(m[0].length);
+      const repl = rng.chance(0.5)
+        ? "9".repeat(m[0].length)
+        : String(rng.int(10)).repeat(m[0].length);
       chars.splice(m.index!, m[0].length, ...repl);
       return { text: chars.join(""), what: `digits at ${m.index} -> ${repl}` };
     }
@@ -196,4 +227,28 @@ export function mutateJsonText(rng: Rng, text: string): { text: string; what: st
     chars[at] = String.fromCharCode(97 + rng.int(26));
   }
   return { text: chars.join(""), what: `${kind} at ${at} -> ${chars[at]}` };
+}
+
+/** The first leaf where `b` differs from `a` (path and `b`'s value), or null when they are equal. */
+export function firstDifference(a: unknown, b: unknown): { path: JsonPath; value: unknown } | null {
+  const stack: [unknown, unknown, JsonPath][] = [[a, b, []]];
+  while (stack.length > 0) {
+    const [x, y, path] = stack.pop()!;
+    const bothObjects = typeof x === "object" && x !== null && typeof y === "object" &&
+      y !== null &&
+      Array.isArray(x) === Array.isArray(y);
+    if (!bothObjects) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) return { path, value: y };
+      continue;
+    }
+    const keys = new Set([...Object.keys(x as object), ...Object.keys(y as object)]);
+    for (const k of keys) {
+      const key = Array.isArray(x) ? Number(k) : k;
+      stack.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], [
+        ...path,
+        key,
+      ]]);
+    }
+  }
+  return null;
 }

@@ -22,12 +22,30 @@ const SHAPES = [
   "(2, 5, 3)",
   "(1e3,)",
 ];
-const DESCRS = ["<f8", ">f4", "|O", "<c8", "<U3", "V4", "<i8", "|b1", "<f2", "xyz", "<u8", "<i4", "'"];
+const DESCRS = [
+  "<f8",
+  ">f4",
+  "|O",
+  "<c8",
+  "<U3",
+  "V4",
+  "<i8",
+  "|b1",
+  "<f2",
+  "xyz",
+  "<u8",
+  "<i4",
+  "'",
+];
 
 function header(bytes: Uint8Array): { text: string; start: number; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = view.getUint16(8, true);
-  return { text: new TextDecoder("latin1").decode(bytes.subarray(10, 10 + len)), start: 10, end: 10 + len };
+  return {
+    text: new TextDecoder("latin1").decode(bytes.subarray(10, 10 + len)),
+    start: 10,
+    end: 10 + len,
+  };
 }
 
 /** Re-assembles a version-1 `.npy` from a header text and data (header length recomputed). */
@@ -45,15 +63,30 @@ function assemble(text: string, data: Uint8Array): Uint8Array {
 export function mutateNpy(rng: Rng, original: Uint8Array): NpyMutation {
   const h = header(original);
   const data = original.subarray(h.end);
-  const kind = rng.pick(["shape", "shape", "descr", "fortran", "length", "version", "data", "bytes"]);
+  const kind = rng.pick([
+    "shape",
+    "shape",
+    "descr",
+    "fortran",
+    "length",
+    "version",
+    "data",
+    "bytes",
+  ]);
   switch (kind) {
     case "shape": {
       const s = rng.pick(SHAPES);
-      return { bytes: assemble(h.text.replace(/'shape': \([^)]*\)/, `'shape': ${s}`), data), what: `shape ${s}` };
+      return {
+        bytes: assemble(h.text.replace(/'shape': \([^)]*\)/, `'shape': ${s}`), data),
+        what: `shape ${s}`,
+      };
     }
     case "descr": {
       const d = rng.pick(DESCRS);
-      return { bytes: assemble(h.text.replace(/'descr': '[^']*'/, `'descr': '${d}'`), data), what: `descr ${d}` };
+      return {
+        bytes: assemble(h.text.replace(/'descr': '[^']*'/, `'descr': '${d}'`), data),
+        what: `descr ${d}`,
+      };
     }
     case "fortran":
       return { bytes: assemble(h.text.replace("False", "True"), data), what: "fortran_order True" };

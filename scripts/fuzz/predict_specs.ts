@@ -90,9 +90,15 @@ export function buildPredictInput(
     case "wrong-count":
       return { value: [...xs, x] };
     case "int32":
-      return { value: one(new Tensor(Int32Array.from(x.data as ArrayLike<number>, Math.round), x.shape)) };
+      return {
+        value: one(new Tensor(Int32Array.from(x.data as ArrayLike<number>, Math.round), x.shape)),
+      };
     case "bool":
-      return { value: one(new Tensor(Uint8Array.from(x.data as ArrayLike<number>, (v) => (v > 0 ? 1 : 0)), x.shape)) };
+      return {
+        value: one(
+          new Tensor(Uint8Array.from(x.data as ArrayLike<number>, (v) => (v > 0 ? 1 : 0)), x.shape),
+        ),
+      };
     case "transposed":
       return { value: one(x.reshape([...x.shape].reverse())) };
     case "nested-arrays":
@@ -102,7 +108,9 @@ export function buildPredictInput(
     case "long-sequence": {
       if (x.shape.length < 2) return { value: xs };
       const shape = [x.shape[0], x.shape[1] * 50, ...x.shape.slice(2)];
-      const data = new (x.data.constructor as Float32ArrayConstructor)(shape.reduce((a, b) => a * b, 1));
+      const data = new (x.data.constructor as Float32ArrayConstructor)(
+        shape.reduce((a, b) => a * b, 1),
+      );
       for (let i = 0; i < data.length; i++) data[i] = (x.data as Float32Array)[i % x.size];
       return { value: one(new Tensor(data, shape)) };
     }
