@@ -308,10 +308,18 @@ export abstract class Layer {
     initializer: Initializer,
     trainable = true,
   ): Variable {
-    const init = admitWeight(`${this.className} layer "${this.name}", weight "${name}"`, shape);
-    const data = init
-      ? initializer.generate(shape)
-      : new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const where = `${this.className} layer "${this.name}", weight "${name}"`;
+    const init = admitWeight(where, shape);
+    let data: Float32Array;
+    try {
+      data = init
+        ? initializer.generate(shape)
+        : new Float32Array(shape.reduce((a, b) => a * b, 1));
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      const Ctor = e instanceof RangeError ? RangeError : TypeError;
+      throw new Ctor(`${where}: ${e.message}`, { cause: e });
+    }
     const v = new Variable(this, name, new Tensor(data, shape), trainable);
     this.ownVariables.push(v);
     return v;

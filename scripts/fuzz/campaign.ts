@@ -10,8 +10,8 @@ export interface CampaignOptions {
   readonly count: number;
   /** Folder for inputs, scratch space, reproducers and `report.json` (created). */
   readonly outDir: string;
-  /** Folder of reference cases (`<case>/case.json`, `model.keras`, …). */
-  readonly fixturesDir: string;
+  /** Folders of reference cases (`<case>/case.json`, `model.keras`, …). */
+  readonly fixturesDirs: readonly string[];
   /** Child processes running at once (default 2). */
   readonly concurrency?: number;
   /** Time limit of one input, in ms (default 10000). */
@@ -219,8 +219,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const scratch = `${out}/scratch`;
   for (const d of [inputsDir, scratch, `${out}/repro`]) await Deno.mkdir(d, { recursive: true });
   const caseDirs: string[] = [];
-  for await (const e of Deno.readDir(options.fixturesDir)) {
-    if (e.isDirectory) caseDirs.push(`${options.fixturesDir}/${e.name}`);
+  for (const dir of options.fixturesDirs) {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isDirectory) continue;
+      const files = ["case.json", "model.keras", "model.h5", "model.weights.h5"];
+      const ok = await Promise.all(
+        files.map((f) => Deno.stat(`${dir}/${e.name}/${f}`).then(() => true, () => false)),
+      );
+      if (ok.every(Boolean)) caseDirs.push(`${dir}/${e.name}`);
+    }
   }
   caseDirs.sort();
   const counts = Object.fromEntries(ALL_OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
@@ -244,7 +251,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         child = new Child(scratch, memoryLimitMiB);
       }
       child.runs++;
-      const { result, killed } = await runInChild(child, job, timeLimitMs, memoryLimitMiB);
+      // The CLI starts a worker pool: give it three times as long. A timeout is run again in a
+      // fresh child: a hang is a timeout that repeats (not a slow moment of a loaded machine).
+      const limit = job.target === "cli" ? 3 * timeLimitMs : timeLimitMs;
+      let { result, killed } = await runInChild(child, job, limit, memoryLimitMiB);
+      if (killed === "hang") {
+        child = new Child(scratch, memoryLimitMiB);
+        ({ result, killed } = await runInChild(child, job, limit, memoryLimitMiB));
+      }
       if (killed) child = null;
       const { outcome, detail } = classify(job, result, killed, memoryLimitMiB);
       counts[outcome]++;

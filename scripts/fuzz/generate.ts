@@ -1,5 +1,5 @@
 import { H5Dataset, type H5Group, readH5 } from "@kerno/io/h5";
-import { readZip, writeNpy, writeZip } from "@kerno/io";
+import { loadModel, readZip, writeNpy, writeZip } from "@kerno/io";
 import { fixtureTensor, readCase } from "../_reference/case.ts";
 import type { Job, Target } from "./job.ts";
 import { MODEL_LABEL } from "./classify.ts";
@@ -37,6 +37,38 @@ interface CaseFiles {
 }
 
 const cache = new Map<string, CaseFiles>();
+
+/** Whether Kerno loads the case's own `model.keras` (cases of layers it lacks are no corpus). */
+const usable = new Map<string, boolean>();
+
+async function isUsable(dir: string): Promise<boolean> {
+  let ok = usable.get(dir);
+  if (ok === undefined) {
+    try {
+      await loadModel(`${dir}/model.keras`);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    usable.set(dir, ok);
+  }
+  return ok;
+}
+
+/** A random case among `caseDirs` that Kerno can load (and with one input when `oneInput`). */
+async function pickCase(
+  rng: Rng,
+  caseDirs: readonly string[],
+  oneInput: boolean,
+): Promise<CaseFiles> {
+  for (let tries = 0; tries < 200; tries++) {
+    const dir = rng.pick(caseDirs);
+    if (!(await isUsable(dir))) continue;
+    const c = await caseFiles(dir);
+    if (!oneInput || c.inputs === 1) return c;
+  }
+  throw new Error("no usable reference case (are the fixtures synced?)");
+}
 
 async function caseFiles(dir: string): Promise<CaseFiles> {
   let c = cache.get(dir);
@@ -203,16 +235,8 @@ export async function makeJob(
 ): Promise<{ job: Job; bytes?: Uint8Array }> {
   const rng = new Rng(inputSeed(seed, index));
   const target = pickTarget(rng);
-  const singleInput = [] as string[];
-  let dir = rng.pick(caseDirs);
-  let c = await caseFiles(dir);
-  if (target === "cli" || target === "npy") {
-    for (let tries = 0; tries < 20 && c.inputs !== 1; tries++) {
-      dir = rng.pick(caseDirs);
-      c = await caseFiles(dir);
-    }
-  }
-  void singleInput;
+  const c = await pickCase(rng, caseDirs, target === "cli" || target === "npy");
+  const dir = c.dir;
   const base = { index, target, caseDir: dir, workDir };
   const file = (ext: string) => `${inputsDir}/${String(index).padStart(5, "0")}-${c.name}.${ext}`;
   switch (target) {

@@ -1,7 +1,7 @@
 /**
  * `deno task fuzz`: a mutation campaign against Kerno's loaders and `predict`.
  *
- *   deno task fuzz [--seed N] [--count N] [--out DIR] [--fixtures DIR] [--jobs N]
+ *   deno task fuzz [--seed N] [--count N] [--out DIR] [--fixtures DIR,DIR] [--jobs N]
  *                  [--time-limit MS] [--memory-mb N] [--per-child N]
  *   deno task fuzz --replay DIR/job.json
  *
@@ -45,7 +45,10 @@ if (import.meta.main) {
       seed: { type: "string" },
       count: { type: "string", default: "300" },
       out: { type: "string" },
-      fixtures: { type: "string", default: `${REPO}tests/fixtures/keras` },
+      fixtures: {
+        type: "string",
+        default: `${REPO}tests/fixtures/keras,${REPO}tests/fixtures/keras-layers`,
+      },
       jobs: { type: "string", default: "2" },
       "time-limit": { type: "string", default: "10000" },
       "memory-mb": { type: "string", default: "768" },
@@ -72,7 +75,7 @@ if (import.meta.main) {
     seed,
     count: Number(values.count),
     outDir: out,
-    fixturesDir: values.fixtures!,
+    fixturesDirs: values.fixtures!.split(","),
     concurrency: Number(values.jobs),
     timeLimitMs: Number(values["time-limit"]),
     memoryLimitMiB: Number(values["memory-mb"]),
