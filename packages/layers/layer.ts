@@ -183,6 +183,12 @@ export abstract class Layer {
    * {@linkcode ApplyOptions.callArgs}; a config node may carry them.
    */
   readonly callArguments: readonly string[] = [];
+  /**
+   * Whether Keras's `call` takes its tensors as separate positional arguments
+   * (`MultiHeadAttention()(query, value)`) rather than one list (`Concatenate()([a, b])`). A call
+   * with several inputs is then written to configs in that form.
+   */
+  readonly callTakesInputsPositionally: boolean = false;
 
   /** Variables this layer created itself, in creation order. */
   protected readonly ownVariables: Variable[] = [];

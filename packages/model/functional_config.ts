@@ -45,7 +45,8 @@ export function serializeNode(
   const call = node.call;
   const ser = (t: SymbolicTensor) => serializeTensor(t, nodeSet);
   const tensors = call.inputs.map(ser);
-  const args: unknown[] = call.inputsAsList && !positionalNodes.has(node) ? [tensors] : tensors;
+  const positional = positionalNodes.has(node) || node.layer.callTakesInputsPositionally;
+  const args: unknown[] = call.inputsAsList && !positional ? [tensors] : tensors;
   args.push(...call.extraArgs);
   const kwargs: Record<string, unknown> = {};
   if (call.initialState) {

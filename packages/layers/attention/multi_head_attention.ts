@@ -127,6 +127,8 @@ export class MultiHeadAttention extends Layer {
     "return_attention_scores",
     "use_causal_mask",
   ];
+  /** Keras calls it as `mha(query, value, key)`. */
+  override readonly callTakesInputsPositionally: boolean = true;
   /** Number of heads. */
   readonly numHeads: number;
   /** Size of a query/key head. */
