@@ -26,8 +26,50 @@
  *
  * @module
  */
+/**
+ * The Keras layer classes, as `keras.layers` names them: `new layers.LSTM(4, { returnSequences:
+ * true })`. Each takes its Keras arguments in camelCase in an options object, typed by the
+ * `…Options` interfaces exported beside it (`LSTMOptions`, `GRUOptions`, `BidirectionalOptions`…).
+ *
+ * - Recurrent: `SimpleRNN`, `LSTM`, `GRU`, `RNN` (any cell), `Bidirectional`; the cells
+ *   `SimpleRNNCell`, `LSTMCell`, `GRUCell`, `StackedRNNCells`, and `RNNCell` to write your own;
+ *   `ConvLSTM1D`, `ConvLSTM2D`.
+ * - Core: `Dense`, `Embedding`, `Masking`, `TimeDistributed`, `Activation`, `InputLayer`, `Layer`.
+ * - Merging: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum`, `Concatenate`, `Dot`.
+ * - Normalization, regularization, activations: `BatchNormalization`, `LayerNormalization`,
+ *   `Dropout`, `SpatialDropout1D`, `GaussianDropout`, `GaussianNoise`, `AlphaDropout`,
+ *   `ActivityRegularization`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU`, `Softmax`.
+ * - Shapes, pooling, convolution, attention: `Reshape`, `Flatten`, `Permute`, `RepeatVector`,
+ *   `MaxPooling1D/2D`, `AveragePooling1D/2D`, `GlobalMaxPooling1D`, `GlobalAveragePooling1D/2D`,
+ *   `Conv1D`, `Conv2D`, `Attention`, `AdditiveAttention`, `MultiHeadAttention`.
+ *
+ * Every class's own page, with its options and an example: `deno doc --filter LSTM
+ * packages/layers/mod.ts`.
+ */
 export * as layers from "./layers.ts";
+/**
+ * The Keras initializers, as `keras.initializers` names them: `new initializers.Constant(0.3)`,
+ * or by Keras name with `initializers.get("glorot_uniform")`. `Constant`, `Zeros`, `Ones`,
+ * `Identity`, `Orthogonal`, `RandomNormal`, `RandomUniform`, `TruncatedNormal`,
+ * `VarianceScaling`, `GlorotNormal`, `GlorotUniform`, `HeNormal`, `HeUniform`, `LecunNormal`,
+ * `LecunUniform`. Layers take them as objects or names: `{ kernelInitializer: "he_normal" }`.
+ */
 export * as initializers from "./initializers.ts";
+export type {
+  BidirectionalOptions,
+  CellOptions,
+  DenseOptions,
+  EmbeddingOptions,
+  GatedCellOptions,
+  GRUCellOptions,
+  GRUOptions,
+  LayerOptions,
+  LSTMCellOptions,
+  LSTMOptions,
+  MaskingOptions,
+  RNNOptions,
+  SimpleRNNOptions,
+} from "@kerno/layers";
 export { allClose, compareClose, Tensor, tensor } from "@kerno/tensor";
 export type { DType, NestedArray } from "@kerno/tensor";
 export { resetLayerNames } from "@kerno/layers";

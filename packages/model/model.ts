@@ -110,11 +110,19 @@ function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTen
  * ```
  */
 export class Model extends Layer {
-  /** Python module Keras serializes this class under. */
+  /**
+   * Python module Keras serializes this class under.
+   *
+   * @ignore
+   */
   static override readonly module: string = "keras.src.models.functional";
   /** Keras class name. */
   static override readonly className: string = "Functional";
-  /** `registered_name` in the serialized form. */
+  /**
+   * `registered_name` in the serialized form.
+   *
+   * @ignore
+   */
   static readonly registeredName: string | null = "Functional";
 
   #inputs: SymbolicTensor[] = [];
@@ -145,7 +153,11 @@ export class Model extends Layer {
     }
   }
 
-  /** Sets the model's graph (what the constructor does with `inputs` and `outputs`). */
+  /**
+   * Sets the model's graph (what the constructor does with `inputs` and `outputs`).
+   *
+   * @ignore
+   */
   protected setGraph(inputs: Nested<SymbolicTensor>, outputs: Nested<SymbolicTensor>): void {
     if (inputs === undefined) throw new TypeError("The `inputs` argument of a Model is missing");
     if (outputs === undefined) throw new TypeError("The `outputs` argument of a Model is missing");
@@ -162,7 +174,11 @@ export class Model extends Layer {
     this.built = true;
   }
 
-  /** Forgets the graph (a Sequential model does this before it rebuilds). */
+  /**
+   * Forgets the graph (a Sequential model does this before it rebuilds).
+   *
+   * @ignore
+   */
   protected clearGraph(): void {
     this.#graph = null;
     this.#inputs = [];
@@ -172,7 +188,11 @@ export class Model extends Layer {
     this.built = false;
   }
 
-  /** The graph, or null while a Sequential model is not built. */
+  /**
+   * The graph, or null while a Sequential model is not built.
+   *
+   * @ignore
+   */
   protected get graph(): GraphMap | null {
     return this.#graph;
   }
@@ -180,6 +200,26 @@ export class Model extends Layer {
   /** Model inputs, flat (Keras's `model.inputs`). */
   get inputs(): SymbolicTensor[] {
     return [...this.#inputs];
+  }
+
+  /**
+   * The input shape, batch first with `null` where any size goes (Keras's `model.input_shape`):
+   * one shape for a single input, a list of shapes for several.
+   *
+   * @example
+   * ```ts ignore
+   * model.inputShape; // [null, 5, 3]
+   * ```
+   */
+  get inputShape(): Shape | Shape[] {
+    const shapes = this.#inputs.map((t) => t.shape);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  /** The output shape (Keras's `model.output_shape`): one shape, or a list for several outputs. */
+  get outputShape(): Shape | Shape[] {
+    const shapes = this.#outputs.map((t) => t.shape);
+    return shapes.length === 1 ? shapes[0] : shapes;
   }
 
   /** Model outputs, flat (Keras's `model.outputs`). */
@@ -224,12 +264,20 @@ export class Model extends Layer {
     return layer;
   }
 
-  /** The layers own the weights, in `layers` order. */
+  /**
+   * The layers own the weights, in `layers` order.
+   *
+   * @ignore
+   */
   override children(): [string, Layer | Layer[]][] {
     return [["layers", this.layers]];
   }
 
-  /** Number of flat outputs. */
+  /**
+   * Number of flat outputs.
+   *
+   * @ignore
+   */
   override outputCount(): number {
     return this.#outputs.length;
   }
@@ -239,34 +287,58 @@ export class Model extends Layer {
     return this.#outputStructure;
   }
 
-  /** How `inputs` was nested when the model was made. */
+  /**
+   * How `inputs` was nested when the model was made.
+   *
+   * @ignore
+   */
   inputStructure(): OutputStructure {
     return this.#inputStructure;
   }
 
-  /** Dtypes of the outputs. */
+  /**
+   * Dtypes of the outputs.
+   *
+   * @ignore
+   */
   override outputDtypes(): DType[] {
     return this.#outputs.map((t) => t.dtype);
   }
 
-  /** Whether each output carries a mask. */
+  /**
+   * Whether each output carries a mask.
+   *
+   * @ignore
+   */
   override outputsHaveMask(): boolean[] {
     return this.#outputs.map((t) => t.hasMask);
   }
 
-  /** A nested model's output masks are computed by its own graph, at run time. */
+  /**
+   * A nested model's output masks are computed by its own graph, at run time.
+   *
+   * @ignore
+   */
   override symbolicOutputMasks(): SymbolicMask[] {
     return this.#outputs.map((t) => (t.hasMask ? "runtime" : null));
   }
 
-  /** Output shapes for inputs of these shapes (the model's own, with the given batch size). */
+  /**
+   * Output shapes for inputs of these shapes (the model's own, with the given batch size).
+   *
+   * @ignore
+   */
   computeOutputShape(inputShapes: readonly Shape[], _context?: ShapeContext): Shape[] {
     checkInputShapes(this.name, this.#inputs, inputShapes);
     const batch = inputShapes[0]?.[0] ?? null;
     return this.#outputs.map((t) => [batch, ...t.shape.slice(1)]);
   }
 
-  /** Runs the graph on one batch of concrete tensors; the masks in `context` enter with them. */
+  /**
+   * Runs the graph on one batch of concrete tensors; the masks in `context` enter with them.
+   *
+   * @ignore
+   */
   call(inputs: readonly Tensor[], context?: CallContext): Tensor[] {
     this.prepareFor(inputs);
     const run = runGraph(
@@ -280,7 +352,11 @@ export class Model extends Layer {
     return run.outputs;
   }
 
-  /** The output masks of the last `call`. */
+  /**
+   * The output masks of the last `call`.
+   *
+   * @ignore
+   */
   override computeMask(): (Tensor | null)[] {
     return [...this.#lastMasks];
   }
@@ -288,6 +364,8 @@ export class Model extends Layer {
   /**
    * Makes sure a graph exists for inputs like these. A Functional model always has one; a
    * Sequential model without a known input shape builds itself from the first data it sees.
+   *
+   * @ignore
    */
   protected prepareFor(_inputs: readonly Tensor[]): void {
     if (!this.#graph) {
@@ -400,7 +478,11 @@ export class Model extends Layer {
     }
   }
 
-  /** Which layers the summary lists, and how. */
+  /**
+   * Which layers the summary lists, and how.
+   *
+   * @ignore
+   */
   protected summaryPlan(): SummaryPlan {
     const graph = this.#graph;
     return {
@@ -449,12 +531,20 @@ export class Model extends Layer {
     );
   }
 
-  /** `{input_shape: null}`, as Keras writes for a Functional model. */
+  /**
+   * `{input_shape: null}`, as Keras writes for a Functional model.
+   *
+   * @ignore
+   */
   override getBuildConfig(): Record<string, unknown> | undefined {
     return { input_shape: null };
   }
 
-  /** Keras's `serialize_keras_object(model)`: the object {@linkcode Model.toJSON} encodes. */
+  /**
+   * Keras's `serialize_keras_object(model)`: the object {@linkcode Model.toJSON} encodes.
+   *
+   * @ignore
+   */
   override serialize(): SerializedLayer & { compile_config: Record<string, unknown> } {
     const cls = this.constructor as typeof Model;
     const build = this.getBuildConfig();
