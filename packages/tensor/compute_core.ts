@@ -70,6 +70,24 @@ function exportsOrThrow() {
   return coreExports;
 }
 
+/**
+ * Thrown when the compute core's WebAssembly memory cannot hold a new {@linkcode ResidentArray}
+ * (it is limited to 4 GiB); the recurrent layers then run that call on their JavaScript path.
+ *
+ * @example
+ * ```ts
+ * import { ResidentMemoryError } from "@kerno/tensor";
+ * new ResidentMemoryError(8).message; // "ResidentArray: cannot grow the WebAssembly memory by 8 bytes"
+ * ```
+ */
+export class ResidentMemoryError extends RangeError {
+  /** An error for a request of `bytes` bytes. */
+  constructor(bytes: number) {
+    super(`ResidentArray: cannot grow the WebAssembly memory by ${bytes} bytes`);
+    this.name = "ResidentMemoryError";
+  }
+}
+
 const registry: FinalizationRegistry<[number, number]> | null =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry(([start, bytes]) => heapFree(start, bytes))
@@ -103,11 +121,7 @@ export class ResidentArray {
     this.length = length;
     this.#bytes = Math.max(16, 4 * length);
     const start = heapAlloc(this.#bytes);
-    if (start < 0) {
-      throw new RangeError(
-        `ResidentArray: cannot grow the WebAssembly memory by ${this.#bytes} bytes`,
-      );
-    }
+    if (start < 0) throw new ResidentMemoryError(this.#bytes);
     this.#start = start;
     registry?.register(this, [start, this.#bytes], this);
     f32View().fill(0, start / 4, start / 4 + length);

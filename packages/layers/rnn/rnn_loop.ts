@@ -1,4 +1,10 @@
-import { type F32, ResidentArray, Tensor } from "@kerno/tensor";
+import {
+  type F32,
+  ResidentArray,
+  ResidentMemoryError,
+  Tensor,
+  useComputeCore,
+} from "@kerno/tensor";
 import type { FusedStepper, RNNCell } from "./cell.ts";
 
 /** How the time loop runs: Keras's `backend.rnn` arguments. */
@@ -38,10 +44,22 @@ export function runRecurrence(
   spec: LoopSpec,
 ): LoopResult {
   const [batch] = x.shape;
-  const steppers = cell.fusedSteppers(batch);
-  return steppers
-    ? runFused(steppers, x, states, mask, spec, cell.outputSize)
-    : runGeneric(cell, x, states, mask, spec);
+  let steppers: FusedStepper[] | null;
+  try {
+    steppers = cell.fusedSteppers(batch);
+    if (!steppers) return runGeneric(cell, x, states, mask, spec);
+    return runFused(steppers, x, states, mask, spec, cell.outputSize);
+  } catch (e) {
+    if (!(e instanceof ResidentMemoryError)) throw e;
+  }
+  // The call is too large for the compute core's memory (4 GiB): its JavaScript kernels run it,
+  // on ordinary arrays. Nothing was computed yet: the core's buffers come before the loop.
+  const was = useComputeCore(false);
+  try {
+    return runFused(cell.fusedSteppers(batch)!, x, states, mask, spec, cell.outputSize);
+  } finally {
+    useComputeCore(was);
+  }
 }
 
 /**
