@@ -74,6 +74,9 @@ export class ConvLSTMCell extends RNNCell {
   #channels = 0;
   /** State spatial sizes, once built. */
   #outSpatial: number[] | null = null;
+  /** Scratch of the input and recurrent products, kept between steps (contents arbitrary). */
+  #zx = new Float32Array(0);
+  #zh = new Float32Array(0);
 
   /** A cell of `filters` output channels over `rank` spatial axes. */
   constructor(
@@ -216,14 +219,21 @@ export class ConvLSTMCell extends RNNCell {
     const f = this.filters;
     const positions = batch * product(this.#outSpatial!);
     const [kernel, recurrent, bias] = this.ownVariables.map((v) => v.value.f32);
-    const zx = new Float32Array(positions * 4 * f);
-    const zh = new Float32Array(positions * 4 * f);
+    const n = positions * 4 * f;
+    if (this.#zx.length < n) {
+      this.#zx = new Float32Array(n);
+      this.#zh = new Float32Array(n);
+    }
+    const zx = this.#zx, zh = this.#zh;
     conv(this.#geometry(batch, false), input.f32, 0, kernel, 0, bias, zx, 0);
     conv(this.#geometry(batch, true), states[0].f32, 0, recurrent, 0, undefined, zh, 0);
-    for (let i = 0; i < zx.length; i++) zx[i] += zh[i];
-    const gates = zx.slice();
-    this.recurrentActivation.fn(gates, 0, gates.length, 4 * f);
-    this.args.activation.fn(zx, 0, zx.length, 4 * f);
+    const gate = this.recurrentActivation.fn, act = this.args.activation.fn;
+    for (let z = 0; z < n; z += 4 * f) {
+      for (let j = z; j < z + 4 * f; j++) zx[j] += zh[j];
+      gate(zx, z, 2 * f, f); // i, f
+      act(zx, z + 2 * f, f, f); // candidate
+      gate(zx, z + 3 * f, f, f); // o
+    }
     const c0 = states[1].f32;
     const h = new Float32Array(batch * size);
     const c = new Float32Array(batch * size);
@@ -231,15 +241,14 @@ export class ConvLSTMCell extends RNNCell {
       const z = p * 4 * f;
       for (let j = 0; j < f; j++) {
         const o = p * f + j;
-        c[o] = Math.fround(gates[z + f + j] * c0[o]) +
-          Math.fround(gates[z + j] * zx[z + 2 * f + j]);
+        c[o] = Math.fround(zx[z + f + j] * c0[o]) + Math.fround(zx[z + j] * zx[z + 2 * f + j]);
       }
     }
     h.set(c);
-    this.args.activation.fn(h, 0, h.length, f);
+    act(h, 0, h.length, f);
     for (let p = 0; p < positions; p++) {
       const z = p * 4 * f;
-      for (let j = 0; j < f; j++) h[p * f + j] *= gates[z + 3 * f + j];
+      for (let j = 0; j < f; j++) h[p * f + j] *= zx[z + 3 * f + j];
     }
     const hT = new Tensor(h, [batch, size]);
     return { output: hT.clone(), states: [hT, new Tensor(c, [batch, size])] };
