@@ -6,7 +6,8 @@
  * @module
  */
 import { type BlasLibrary, cString, hasDlopen, openLibrary, type Sgemm } from "./_blas_ffi.ts";
-import { coreTypeFor, cpuFlags, libraryCandidates } from "./_blas_discovery.ts";
+import { coreTypeFor, libraryCandidates } from "./_blas_discovery.ts";
+import { readCpuFlags } from "./_blas_cpu.ts";
 import { selfCheck } from "./_blas_selfcheck.ts";
 
 /** A library that passed its self-check. */
@@ -93,22 +94,12 @@ function prepareEnvironment(): string {
   }
   const given = readEnv("OPENBLAS_CORETYPE");
   if (given !== undefined) return ` (OPENBLAS_CORETYPE=${given} from the environment)`;
-  const flags = readCpuFlags();
+  const flags = readCpuFlags(permission({ name: "read", path: "/proc/cpuinfo" }) === "granted");
   const core = flags === null ? null : coreTypeFor(flags);
   if (core === null) return "";
   return setIfUnset("OPENBLAS_CORETYPE", core)
     ? ` (core type ${core}, chosen for this CPU)`
     : ` (core type not set: no permission to set OPENBLAS_CORETYPE)`;
-}
-
-function readCpuFlags(): Set<string> | null {
-  if (Deno.build.os !== "linux") return null;
-  if (permission({ name: "read", path: "/proc/cpuinfo" }) !== "granted") return null;
-  try {
-    return cpuFlags(Deno.readTextFileSync("/proc/cpuinfo"));
-  } catch {
-    return null;
-  }
 }
 
 function readEnv(name: string): string | undefined {
