@@ -4,12 +4,22 @@
  * workloads, beside the float64-summing blocked {@linkcode gemm} on the same shapes, in the same
  * run. W1's step is `1024×160 · 160×512` (input and recurrent weights stacked: k = features +
  * units), W5's `256×640 · 640×2048`. `--cpu` times with the process's CPU time instead of the
- * wall clock (meaningful on a machine shared with other jobs).
+ * wall clock (meaningful on a machine shared with other jobs). With `--allow-ffi` and a system
+ * BLAS, the same product on the BLAS backend (`cblas_sgemm`, one thread) gets its own column.
  *
  * @module
  */
 import process from "node:process";
-import { gemm, packMatrix, Random, ResidentArray, sgemmCore } from "@kerno/tensor";
+import {
+  blasStatus,
+  gemm,
+  packMatrix,
+  Random,
+  ResidentArray,
+  sgemmCore,
+  useBlas,
+  withBlas,
+} from "@kerno/tensor";
 
 const useCpu = Deno.args.includes("--cpu");
 
@@ -42,7 +52,9 @@ const SHAPES = [
 ];
 
 const rng = new Random(1234);
-const rows = [["shape", "m×k·k×n", "core f32 GFLOP/s", "gemm f64-sum GFLOP/s", "ratio"]];
+const blas = withBlas(true, blasStatus);
+const header = ["shape", "m×k·k×n", "core f32 GFLOP/s", "gemm f64-sum GFLOP/s", "ratio"];
+const rows = [blas.active ? [...header, "BLAS GFLOP/s", "BLAS/core"] : header];
 for (const { name, m, k, n } of SHAPES) {
   const aPlain = new Float32Array(m * k).map(() => rng.uniform(-1, 1));
   const bPlain = new Float32Array(k * n).map(() => rng.uniform(-1, 1));
@@ -55,20 +67,33 @@ for (const { name, m, k, n } of SHAPES) {
   const out = new Float32Array(m * n);
   const f64 = flop /
     medianSeconds(() => gemm(false, false, m, n, k, aPlain, 0, k, bPlain, 0, n, out, 0, n), flop);
+  let onBlas = 0;
+  if (blas.active) {
+    useBlas(true);
+    onBlas = flop / medianSeconds(() => sgemmCore(m, a.f32, 0, k, packed, c.f32, 0, n), flop);
+    useBlas(false);
+  }
   a.free();
   c.free();
-  rows.push([
+  const row = [
     name,
     `${m}×${k}·${k}×${n}`,
     (core / 1e9).toFixed(1),
     (f64 / 1e9).toFixed(1),
     `${(core / f64).toFixed(1)}×`,
-  ]);
+  ];
+  if (blas.active) row.push((onBlas / 1e9).toFixed(1), `${(onBlas / core).toFixed(1)}×`);
+  rows.push(row);
 }
 console.log(
   `compute core product — timing: median ${
     useCpu ? "process CPU time" : "wall clock"
   }, Deno ${Deno.version.deno}`,
+);
+console.log(
+  blas.active
+    ? `BLAS: ${blas.library} (${blas.kernel})`
+    : `BLAS: not run (${blas.reason ?? "not asked for"})`,
 );
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) {
