@@ -114,7 +114,9 @@ export class ConfigReader {
       : (dtype as { config?: { name?: string } } | null)?.config?.name;
     if (dtypeName !== undefined && dtypeName !== "float32") {
       throw new TypeError(
-        `${this.className} layer "${this.layerName}": only dtype float32 is supported, received ${dtypeName}`,
+        `${this.className} layer "${this.layerName}": only dtype float32 is supported, received ${
+          JSON.stringify(dtypeName)?.slice(0, 80)
+        }`,
       );
     }
     return out;

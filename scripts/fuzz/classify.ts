@@ -47,8 +47,8 @@ const ENGINE_MESSAGES: readonly RegExp[] = [
   /Invalid DataView length/,
 ];
 
-/** What an error of `predict` must name: the model. */
-export const MODEL_LABEL = 'odel "';
+/** What an error of `predict` must name: the model (or the layer that refused a value). */
+export const MODEL_LABEL = 'odel "|layer "';
 
 /** Error classes Kerno throws on purpose. */
 const KERNO_ERROR_NAMES = new Set(["TypeError", "RangeError", "Error", "CliError"]);

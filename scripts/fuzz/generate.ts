@@ -4,7 +4,7 @@ import { fixtureTensor, readCase } from "../_reference/case.ts";
 import type { Job, Target } from "./job.ts";
 import { MODEL_LABEL } from "./classify.ts";
 import { H5_SIGNATURES, mutateBytes, ZIP_SIGNATURES } from "./mutate_bytes.ts";
-import { firstDifference, mutateJson, mutateJsonText } from "./mutate_json.ts";
+import { firstDifference, keyedChange, mutateJson, mutateJsonText } from "./mutate_json.ts";
 import { mutateNpy } from "./mutate_npy.ts";
 import { PREDICT_SPECS } from "./predict_specs.ts";
 import { inputSeed, Rng } from "./rng.ts";
@@ -181,10 +181,13 @@ function mutateKeras(
     while (m.cycleAt) m = mutateJson(rng, doc);
     const next = Object.fromEntries(entries);
     next[name] = enc.encode(JSON.stringify(m.value));
+    const change = m.path && !m.deleted ? keyedChange(m.value, m.path) : null;
     return {
       bytes: writeZip(next, new Date(1980, 0, 1)),
       what: `keras ${name} ${m.what}`,
-      job: { jsonPath: m.path, jsonValue: m.newValue, jsonDeleted: m.deleted },
+      job: change
+        ? { jsonPath: change.path, jsonValue: change.value }
+        : { jsonPath: m.path, jsonValue: m.newValue, jsonDeleted: m.deleted },
     };
   }
   if (kind === "weights") {
@@ -258,7 +261,9 @@ export async function makeJob(
         bytes.set(Uint8Array.from(m.text, (ch) => ch.charCodeAt(0) & 0xff), span[0]);
         let diff: { path: (string | number)[]; value: unknown } | null = null;
         try {
-          diff = firstDifference(JSON.parse(text), JSON.parse(m.text));
+          const mutated = JSON.parse(m.text);
+          const d = firstDifference(JSON.parse(text), mutated);
+          diff = d ? keyedChange(mutated, d.path) : null;
         } catch { /* the edit broke the JSON */ }
         return {
           job: {
@@ -290,14 +295,15 @@ export async function makeJob(
     case "config": {
       const path = file("json");
       const m = mutateJson(rng, c.config);
+      const change = m.path && !m.deleted ? keyedChange(m.value, m.path) : null;
       return {
         job: {
           ...base,
           mutation: `config ${m.what}`,
           file: path,
           label: CONFIG_LABEL,
-          jsonPath: m.path,
-          jsonValue: m.newValue,
+          jsonPath: change ? change.path : m.path,
+          jsonValue: change ? change.value : m.newValue,
           jsonDeleted: m.deleted,
           cycleAt: m.cycleAt,
         },

@@ -252,3 +252,18 @@ export function firstDifference(a: unknown, b: unknown): { path: JsonPath; value
   }
   return null;
 }
+
+/**
+ * The change at `path` as the judge checks it: up to the last object key (an array element
+ * changed means the array changed), with that key's new value in `doc`.
+ */
+export function keyedChange(
+  doc: unknown,
+  path: JsonPath,
+): { path: JsonPath; value: unknown } | null {
+  let end = path.length;
+  while (end > 0 && typeof path[end - 1] === "number") end--;
+  if (end === 0) return null;
+  const keyed = path.slice(0, end);
+  return { path: keyed, value: getAt(doc, keyed) };
+}

@@ -28,9 +28,22 @@ const CLASS_NAMES = [
 ];
 
 /** Parses the datatype message at `at`; returns the type and how many bytes it used. */
-export function readDatatype(view: ByteView, at: number, what: string): [H5Type, number] {
+export function readDatatype(
+  view: ByteView,
+  at: number,
+  what: string,
+  depth = 0,
+): [H5Type, number] {
   const b0 = view.u8(at, what);
   const cls = b0 & 0x0f;
+  const version = b0 >> 4;
+  if (version < 1 || version > 5 || depth > 8) {
+    throw new TypeError(
+      `${view.label}: corrupted HDF5 file: datatype message ${
+        depth > 8 ? "nests deeper than 8 levels" : `version ${version}`
+      } (${what})`,
+    );
+  }
   const bits0 = view.u8(at + 1, what);
   const bits1 = view.u8(at + 2, what);
   const size = view.u32(at + 4, what);
@@ -47,11 +60,14 @@ export function readDatatype(view: ByteView, at: number, what: string): [H5Type,
       if (size !== 4 && size !== 8) {
         return [{ kind: "unsupported", size, name: `${size * 8}-bit float` }, 20];
       }
+      if (!isIeeeFloat(view, at, size, bits0, bits1, what)) {
+        return [{ kind: "unsupported", size, name: `non-IEEE ${size * 8}-bit float layout` }, 20];
+      }
       return [{ kind: "float", size, bigEndian: (bits0 & 0x01) !== 0 }, 20];
     case 3:
       return [{ kind: "string", size, utf8: ((bits0 >> 4) & 0x0f) === 1 }, 8];
     case 9: {
-      const [base, used] = readDatatype(view, at + 8, what);
+      const [base, used] = readDatatype(view, at + 8, what, depth + 1);
       if ((bits0 & 0x0f) === 1) {
         return [{ kind: "vlen-string", size, utf8: (bits1 & 0x0f) === 1 }, 8 + used];
       }
@@ -63,6 +79,30 @@ export function readDatatype(view: ByteView, at: number, what: string): [H5Type,
     default:
       return [{ kind: "unsupported", size, name: `${name} datatype` }, 8];
   }
+}
+
+/** Whether a float datatype's properties are IEEE 754 single or double precision. */
+function isIeeeFloat(
+  view: ByteView,
+  at: number,
+  size: number,
+  bits0: number,
+  bits1: number,
+  what: string,
+): boolean {
+  const ieee = size === 4 ? [0, 32, 23, 8, 0, 23, 127, 31] : [0, 64, 52, 11, 0, 52, 1023, 63];
+  const found = [
+    view.u16(at + 8, what),
+    view.u16(at + 10, what),
+    view.u8(at + 12, what),
+    view.u8(at + 13, what),
+    view.u8(at + 14, what),
+    view.u8(at + 15, what),
+    view.u32(at + 16, what),
+    bits1,
+  ];
+  const normalization = (bits0 >> 4) & 0x03; // 2: implied leading 1
+  return normalization === 2 && (bits0 & 0x0e) === 0 && ieee.every((v, i) => v === found[i]);
 }
 
 /** A short name for messages: `float32`, `int64`, `string`. */

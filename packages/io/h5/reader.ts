@@ -189,6 +189,12 @@ export class H5Group extends H5Object {
           const entrySize = 2 * ctx.offsetSize + 24;
           for (let i = 0; i < n; i++) {
             const e = at + 8 + i * entrySize;
+            const cacheType = view.u32(e + 2 * ctx.offsetSize, what);
+            if (cacheType > 2) {
+              throw new TypeError(
+                `${this.file}: corrupted HDF5 file: symbol table entry ${i} of ${what} has cache type ${cacheType} (expected 0, 1 or 2)`,
+              );
+            }
             const name = heapName(ctx, heap, view.uint(e, ctx.offsetSize, what), what);
             out.set(name, view.uint(e + ctx.offsetSize, ctx.offsetSize, what));
           }
