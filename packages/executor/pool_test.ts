@@ -153,7 +153,6 @@ Deno.test("WorkerPool.predict fails on a worker fault naming the shard, then rec
   const want = model.predictFlat([x]);
   const causes: Record<string, RegExp> = {
     throw: /Error: injected fault/,
-    uncaught: /the worker crashed: .*injected uncaught fault/,
     exit: /the worker closed itself/,
     terminate: /terminated/,
   };
@@ -234,19 +233,10 @@ Deno.test("WorkerPool.create caps the workers at the core count unless oversubsc
   assert.equal(forced.size, cores + 1);
 });
 
-Deno.test("WorkerPool.create refuses a bad worker count and cleans up after a failed start", async () => {
+Deno.test("WorkerPool.create refuses a bad worker count", async () => {
   await assert.rejects(WorkerPool.create({ workers: 0 }), {
     name: "RangeError",
     message: "workers must be a positive integer, received 0",
-  });
-  // A .js URL: a missing .ts worker would also print type-check errors into the test output.
-  const missing = new URL("./testdata/no_such_worker.js", import.meta.url);
-  await assert.rejects(WorkerPool.create({ workers: 2, workerUrl: missing }), {
-    message: new RegExp(
-      `^WorkerPool could not start its workers: could not start the worker module ${
-        missing.href.replace(/[.]/g, "\\.")
-      }: `,
-    ),
   });
 });
 
@@ -261,4 +251,28 @@ Deno.test("WorkerPool.create names the COOP/COEP headers where the page is not c
   } finally {
     delete (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   }
+});
+
+Deno.test("WorkerPool survives a worker's uncaught error and names a missing worker module", async () => {
+  // In a subprocess: Deno reports both causes on stderr itself, which would litter the output.
+  const script = new URL("./testdata/noisy_faults.ts", import.meta.url);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", script.pathname],
+  }).output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, err);
+  const r = JSON.parse(new TextDecoder().decode(stdout));
+  assert.match(r.uncaught, /^Shard of rows 3\.\.5 \(of 6\) failed on worker 1: /);
+  assert.match(r.uncaught, /the worker crashed: .*injected uncaught fault/);
+  assert.equal(r.liveAfter, 2);
+  assert.equal(r.recovered, true);
+  assert.match(
+    r.missing,
+    new RegExp(
+      `^WorkerPool could not start its workers: could not start the worker module ${
+        r.missingUrl.replace(/[.]/g, "\\.")
+      }: `,
+    ),
+  );
+  assert.match(err, /injected uncaught fault/, "Deno's own report went to the subprocess");
 });
