@@ -17,21 +17,34 @@ import {
   simpleRnnUpdateFunction,
 } from "./_rnn_gates_wasm.ts";
 
+/**
+ * A gate update: `batch` rows of `u` units, projections at `proj` (`projStride` bytes apart),
+ * mask bytes at `mask` (0: none), `maskStride` apart, then up to four arguments of its own.
+ */
+export type RowKernel = (
+  batch: number,
+  u: number,
+  proj: number,
+  projStride: number,
+  mask: number,
+  maskStride: number,
+  a: number,
+  b: number,
+  c?: number,
+  d?: number,
+) => void;
+
 /** The core's exports; every address and stride in bytes. */
 export interface CoreExports {
   act(code: number, ptr: number, n: number): void;
   // deno-fmt-ignore
   sgemm(m: number, panels: number, k: number, a: number, lda: number, b: number, bs: number, c: number, ldc: number, mode: number, bias: number): void;
-  // deno-fmt-ignore
-  lstmGates(batch: number, u: number, proj: number, projStride: number, h: number, c: number, mask: number, maskStride: number, gate: number, act: number): void;
-  // deno-fmt-ignore
-  gruResetAfter(batch: number, u: number, proj: number, projStride: number, rec: number, h: number, mask: number, maskStride: number, gate: number, act: number): void;
-  // deno-fmt-ignore
-  gruResetBefore(batch: number, u: number, proj: number, projStride: number, rec: number, h: number, rh: number, mask: number, maskStride: number, gate: number): void;
-  // deno-fmt-ignore
-  gruFinish(batch: number, u: number, proj: number, projStride: number, h: number, mask: number, maskStride: number, act: number): void;
-  // deno-fmt-ignore
-  simpleRnnUpdate(batch: number, u: number, proj: number, projStride: number, h: number, mask: number, maskStride: number, act: number): void;
+  /** The gate updates: the rows' arguments first, then each kernel's own (see `_rnn_gates_wasm.ts`). */
+  lstmGates: RowKernel;
+  gruResetAfter: RowKernel;
+  gruResetBefore: RowKernel;
+  gruFinish: RowKernel;
+  simpleRnnUpdate: RowKernel;
 }
 
 function actFunction() {

@@ -133,12 +133,12 @@ function standardRows(f: WasmFn, u: number, gate: number, act: number): number {
 }
 
 /**
- * `lstmGates(batch, u, proj, projStride, h, c, mask, maskStride, gate, act)`: `proj` rows hold
+ * `lstmGates(batch, u, proj, projStride, mask, maskStride, h, c, gate, act)`: `proj` rows hold
  * `z = x·W + b + h·U` in gate order i, f, c, o and are consumed; `h` and `c` are `batch × u`.
  */
 export function lstmGatesFunction(): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("lstmGates", 10);
-  const [batch, u, proj, projStride, h, c, mask, maskStride, gate, act] = [
+  const [batch, u, proj, projStride, mask, maskStride, h, c, gate, act] = [
     0,
     1,
     2,
@@ -278,12 +278,12 @@ function emitFinish(
 }
 
 /**
- * `gruResetAfter(batch, u, proj, projStride, rec, h, mask, maskStride, gate, act)`: `rec` rows
+ * `gruResetAfter(batch, u, proj, projStride, mask, maskStride, rec, h, gate, act)`: `rec` rows
  * (`3u` floats each, contiguous) hold `h·R + recurrent bias`.
  */
 export function gruResetAfterFunction(): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("gruResetAfter", 10);
-  const [batch, u, proj, projStride, rec, h, mask, maskStride, gate, act] = [
+  const [batch, u, proj, projStride, mask, maskStride, rec, h, gate, act] = [
     0,
     1,
     2,
@@ -318,12 +318,12 @@ export function gruResetAfterFunction(): ReturnType<WasmFn["build"]> {
 }
 
 /**
- * `gruResetBefore(batch, u, proj, projStride, rec, h, rh, mask, maskStride, gate)`: `rec` rows
+ * `gruResetBefore(batch, u, proj, projStride, mask, maskStride, rec, h, rh, gate)`: `rec` rows
  * (`2u` floats) hold `h·R[:, :2u]`; writes `rh = r·h` (`batch × u`).
  */
 export function gruResetBeforeFunction(): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("gruResetBefore", 10);
-  const [batch, u, proj, projStride, rec, h, rh, mask, maskStride, gate] = [
+  const [batch, u, proj, projStride, mask, maskStride, rec, h, rh, gate] = [
     0,
     1,
     2,
@@ -354,10 +354,10 @@ export function gruResetBeforeFunction(): ReturnType<WasmFn["build"]> {
   return f.build();
 }
 
-/** `gruFinish(batch, u, proj, projStride, h, mask, maskStride, act)`: see the module doc. */
+/** `gruFinish(batch, u, proj, projStride, mask, maskStride, h, act)`: see the module doc. */
 export function gruFinishFunction(): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("gruFinish", 8);
-  const [batch, u, proj, projStride, h, mask, maskStride, act] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [batch, u, proj, projStride, mask, maskStride, h, act] = [0, 1, 2, 3, 4, 5, 6, 7];
   const z = f.i32(), hp = f.i32(), a = f.i32(), hh = f.i32(), rowBytes = f.i32();
   const count = f.i32();
   f.emit(op.get(u), op.i32(2), op.shl, op.set(rowBytes));
@@ -370,12 +370,12 @@ export function gruFinishFunction(): ReturnType<WasmFn["build"]> {
 }
 
 /**
- * `simpleRnnUpdate(batch, u, proj, projStride, h, mask, maskStride, act)`: `h' = act(z)` with
+ * `simpleRnnUpdate(batch, u, proj, projStride, mask, maskStride, h, act)`: `h' = act(z)` with
  * `z` the row's projection (consumed).
  */
 export function simpleRnnUpdateFunction(): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("simpleRnnUpdate", 8);
-  const [batch, u, proj, projStride, h, mask, maskStride, act] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [batch, u, proj, projStride, mask, maskStride, h, act] = [0, 1, 2, 3, 4, 5, 6, 7];
   const z = f.i32(), hp = f.i32(), rowBytes = f.i32(), count = f.i32();
   f.emit(op.get(u), op.i32(2), op.shl, op.set(rowBytes));
   forEachRow(f, batch, mask, maskStride, (b) => {

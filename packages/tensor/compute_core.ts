@@ -14,7 +14,7 @@ import type { F32 } from "./tensor.ts";
 import type { ActivationFn } from "./activations.ts";
 import { getActivation } from "./activations.ts";
 import { checkDim } from "./_gemm_check.ts";
-import { coreExports } from "./_core_wasm.ts";
+import { coreExports, type RowKernel } from "./_core_wasm.ts";
 import { blasCoreProduct } from "./_blas_core.ts";
 import { heapOffset, type PackedMatrix } from "./_gemm_packed_matrix.ts";
 import {
@@ -331,8 +331,29 @@ export interface StepRows {
   mask: StepMask | null;
 }
 
-function maskAddress(mask: StepMask | null, fn: string): number {
-  return mask === null ? 0 : address(mask.bytes, mask.offset, "mask", fn);
+/** Calls a gate update on the rows `rows` describes, with its own arguments `a` to `d`. */
+function runRows(
+  kernel: RowKernel,
+  fn: string,
+  rows: StepRows,
+  a: number,
+  b: number,
+  c = 0,
+  d = 0,
+): void {
+  const mask = rows.mask;
+  kernel(
+    rows.batch,
+    rows.units,
+    address(rows.proj, rows.projOffset, "proj", fn),
+    4 * rows.projStride,
+    mask === null ? 0 : address(mask.bytes, mask.offset, "mask", fn),
+    mask === null ? 0 : mask.stride,
+    a,
+    b,
+    c,
+    d,
+  );
 }
 
 /**
@@ -343,18 +364,9 @@ function maskAddress(mask: StepMask | null, fn: string): number {
  */
 export function lstmGatesCore(rows: StepRows, h: F32, c: F32, gate: number, act: number): void {
   const fn = "lstmGatesCore";
-  exportsOrThrow().lstmGates(
-    rows.batch,
-    rows.units,
-    address(rows.proj, rows.projOffset, "proj", fn),
-    4 * rows.projStride,
-    address(h, rows.stateOffset, "h", fn),
-    address(c, rows.stateOffset, "c", fn),
-    maskAddress(rows.mask, fn),
-    rows.mask?.stride ?? 0,
-    gate,
-    act,
-  );
+  const core = exportsOrThrow();
+  const at = rows.stateOffset;
+  runRows(core.lstmGates, fn, rows, address(h, at, "h", fn), address(c, at, "c", fn), gate, act);
 }
 
 /**
@@ -371,18 +383,9 @@ export function gruResetAfterCore(
   act: number,
 ): void {
   const fn = "gruResetAfterCore";
-  exportsOrThrow().gruResetAfter(
-    rows.batch,
-    rows.units,
-    address(rows.proj, rows.projOffset, "proj", fn),
-    4 * rows.projStride,
-    address(rec, 0, "rec", fn),
-    address(h, rows.stateOffset, "h", fn),
-    maskAddress(rows.mask, fn),
-    rows.mask?.stride ?? 0,
-    gate,
-    act,
-  );
+  const core = exportsOrThrow();
+  const hAt = address(h, rows.stateOffset, "h", fn);
+  runRows(core.gruResetAfter, fn, rows, address(rec, 0, "rec", fn), hAt, gate, act);
 }
 
 /**
@@ -393,16 +396,16 @@ export function gruResetAfterCore(
  */
 export function gruResetBeforeCore(rows: StepRows, rec: F32, h: F32, rh: F32, gate: number): void {
   const fn = "gruResetBeforeCore";
-  exportsOrThrow().gruResetBefore(
-    rows.batch,
-    rows.units,
-    address(rows.proj, rows.projOffset, "proj", fn),
-    4 * rows.projStride,
-    address(rec, 0, "rec", fn),
-    address(h, rows.stateOffset, "h", fn),
-    address(rh, rows.stateOffset, "rh", fn),
-    maskAddress(rows.mask, fn),
-    rows.mask?.stride ?? 0,
+  const core = exportsOrThrow();
+  const at = rows.stateOffset;
+  const recAt = address(rec, 0, "rec", fn);
+  runRows(
+    core.gruResetBefore,
+    fn,
+    rows,
+    recAt,
+    address(h, at, "h", fn),
+    address(rh, at, "rh", fn),
     gate,
   );
 }
@@ -410,29 +413,11 @@ export function gruResetBeforeCore(rows: StepRows, rec: F32, h: F32, rh: F32, ga
 /** The end of a GRU step: `ĥ = act(x_h)`, `h' = z·h + (1 − z)·ĥ` for every unmasked row. */
 export function gruFinishCore(rows: StepRows, h: F32, act: number): void {
   const fn = "gruFinishCore";
-  exportsOrThrow().gruFinish(
-    rows.batch,
-    rows.units,
-    address(rows.proj, rows.projOffset, "proj", fn),
-    4 * rows.projStride,
-    address(h, rows.stateOffset, "h", fn),
-    maskAddress(rows.mask, fn),
-    rows.mask?.stride ?? 0,
-    act,
-  );
+  runRows(exportsOrThrow().gruFinish, fn, rows, address(h, rows.stateOffset, "h", fn), act);
 }
 
 /** One SimpleRNN step on the core: `h' = act(z)` for every unmasked row. */
 export function simpleRnnUpdateCore(rows: StepRows, h: F32, act: number): void {
   const fn = "simpleRnnUpdateCore";
-  exportsOrThrow().simpleRnnUpdate(
-    rows.batch,
-    rows.units,
-    address(rows.proj, rows.projOffset, "proj", fn),
-    4 * rows.projStride,
-    address(h, rows.stateOffset, "h", fn),
-    maskAddress(rows.mask, fn),
-    rows.mask?.stride ?? 0,
-    act,
-  );
+  runRows(exportsOrThrow().simpleRnnUpdate, fn, rows, address(h, rows.stateOffset, "h", fn), act);
 }
