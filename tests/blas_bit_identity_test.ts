@@ -97,3 +97,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "BLAS backend: batches larger than the core's row blocks (GRU's step buffer)",
+  ignore: !status.active,
+  fn() {
+    const inputs = Input({ shape: [2, FEATURES] });
+    for (const resetAfter of [true, false]) {
+      const gru = new layers.GRU(64, { resetAfter });
+      const model = new Model({ inputs, outputs: gru.apply(inputs) as SymbolicTensor });
+      const rng = new Random(9);
+      const x = new Tensor(new Float32Array(600 * 2 * FEATURES).map(() => rng.uniform(-1, 1)), [
+        600,
+        2,
+        FEATURES,
+      ]);
+      const want = model.predictFlat([x], { blas: false, batchSize: 600 })[0].f32;
+      const got = model.predictFlat([x], { blas: true, batchSize: 600 })[0].f32;
+      got.forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - want[i]) <= 1e-5 + 1e-5 * Math.abs(want[i]),
+          `resetAfter ${resetAfter} [${i}]`,
+        )
+      );
+    }
+  },
+});

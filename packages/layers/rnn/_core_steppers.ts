@@ -59,7 +59,10 @@ abstract class CoreStepper implements FusedStepper {
     protected readonly kernel: PackedMatrix,
     protected readonly bias: ResidentArray | null,
   ) {
-    this.blockRows = Math.min(batch, Math.max(4, 4 * Math.floor(BLOCK_BYTES / (16 * width))));
+    // On a native BLAS, one product over the whole batch: it repacks U at every call.
+    this.blockRows = blasStatus().active
+      ? batch
+      : Math.min(batch, Math.max(4, 4 * Math.floor(BLOCK_BYTES / (16 * width))));
     this.rows = {
       batch,
       units,
@@ -92,10 +95,8 @@ abstract class CoreStepper implements FusedStepper {
     r.mask = mask === null ? null : m;
     m.bytes = mask ?? m.bytes;
     m.stride = maskStride;
-    // On a native BLAS, one product over the whole batch: it repacks U at every call.
-    const block = blasStatus().active ? this.batch : this.blockRows;
-    for (let first = 0; first < this.batch; first += block) {
-      r.batch = Math.min(block, this.batch - first);
+    for (let first = 0; first < this.batch; first += this.blockRows) {
+      r.batch = Math.min(this.blockRows, this.batch - first);
       r.projOffset = projOffset + first * projStride;
       r.stateOffset = first * this.units;
       m.offset = maskOffset + first * maskStride;
