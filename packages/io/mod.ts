@@ -29,6 +29,7 @@ export * from "./keras_weights.ts";
 export * from "./legacy_weights.ts";
 export * from "./atomic_write.ts";
 export * from "./npy.ts";
+export * from "./load_npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";
 export * from "./npy_file.ts";

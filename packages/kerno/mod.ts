@@ -79,6 +79,7 @@ export { Input, Model, modelFromJSON, Sequential } from "@kerno/model";
 export {
   joinNpyFiles,
   loadModel,
+  loadNpy,
   loadWeights,
   modelFromBytes,
   modelToBytes,
