@@ -1,4 +1,5 @@
 import type { H5Context } from "./_superblock.ts";
+import { UNDEFINED_ADDRESS } from "./_bytes.ts";
 
 /** A local heap: where a symbol-table group keeps its member names. */
 export interface LocalHeap {
@@ -15,6 +16,12 @@ export function readLocalHeap(ctx: H5Context, address: number, what: string): Lo
   view.expectSignature(at, "HEAP", `local heap of ${what}`);
   const L = ctx.lengthSize;
   const size = view.uint(at + 8, L, `local heap of ${what}`);
+  const freeList = view.uint(at + 8 + L, L, `local heap of ${what}`);
+  if (freeList !== UNDEFINED_ADDRESS && freeList >= size && freeList !== 2 ** (8 * L) - 1) {
+    throw new RangeError(
+      `${view.label}: corrupted HDF5 file: the local heap of ${what} has its free list at ${freeList}, outside its ${size} bytes`,
+    );
+  }
   const dataAt = view.uint(at + 8 + 2 * L, ctx.offsetSize, `local heap of ${what}`) + ctx.base;
   view.check(dataAt, size, `local heap data of ${what}`);
   return { dataAt, size };

@@ -1,3 +1,4 @@
+import { UNDEFINED_ADDRESS } from "./_bytes.ts";
 import type { ByteView } from "./_bytes.ts";
 
 /** HDF5's file signature, `\x89HDF\r\n\x1a\n`. */
@@ -44,6 +45,7 @@ export function readSuperblock(view: ByteView): H5Context {
     checkSizes(view, offsetSize, lengthSize);
     let p = at + 24 + (version === 1 ? 4 : 0);
     const base = view.uint(p, offsetSize, "base address");
+    checkEnd(view, base, view.uint(p + 2 * offsetSize, offsetSize, "end-of-file address"));
     p += 4 * offsetSize; // base, free-space, end-of-file, driver info
     // Root group symbol table entry: link name offset, object header address, …
     const rootAddress = view.uint(p + offsetSize, offsetSize, "root group address");
@@ -55,10 +57,23 @@ export function readSuperblock(view: ByteView): H5Context {
     checkSizes(view, offsetSize, lengthSize);
     const p = at + 12;
     const base = view.uint(p, offsetSize, "base address");
+    checkEnd(view, base, view.uint(p + 2 * offsetSize, offsetSize, "end-of-file address"));
     const rootAddress = view.uint(p + 3 * offsetSize, offsetSize, "root group address");
     return { view, offsetSize, lengthSize, base: Math.max(0, base), rootAddress };
   }
   throw new TypeError(`${view.label}: unsupported HDF5 superblock version ${version}`);
+}
+
+/** Refuses a file shorter than its superblock says (cut short, or a corrupted address). */
+function checkEnd(view: ByteView, base: number, end: number): void {
+  if (end === UNDEFINED_ADDRESS) return;
+  if (Math.max(0, base) + end > view.bytes.length) {
+    throw new RangeError(
+      `${view.label}: truncated or corrupted HDF5 file: the superblock says it ends at byte ${
+        Math.max(0, base) + end
+      }, the file has ${view.bytes.length} bytes`,
+    );
+  }
 }
 
 function checkSizes(view: ByteView, offsetSize: number, lengthSize: number): void {
