@@ -155,7 +155,9 @@ function findValue(
     if (!Array.isArray(v) && deleted && own !== undefined) {
       return `${String(key)} filled in as ${JSON.stringify(own)}`;
     }
-    if (!Array.isArray(v) && !deleted && JSON.stringify(own) === want) {
+    // Keras writes a tuple argument given as a number as a list (pool_size=3 -> [3]).
+    const asList = JSON.stringify([value]);
+    if (!Array.isArray(v) && !deleted && [want, asList].includes(JSON.stringify(own))) {
       return `${String(key)} = ${want}`;
     }
     for (const child of Object.values(v)) stack.push(child);
