@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type PredictInput, toInputTensors } from "@kerno/model";
 import {
   type BlasRequest,
   type BlasStatus,
@@ -246,7 +247,7 @@ export class WorkerPool implements AsyncDisposable {
    */
   async predict(
     modelOrHandle: PoolModel | ModelHandle,
-    x: Tensor | readonly Tensor[],
+    x: PredictInput,
     options: PredictOptions = {},
   ): Promise<Nested<Tensor>> {
     const flat = await this.predictFlat(modelOrHandle, x, options);
@@ -259,7 +260,7 @@ export class WorkerPool implements AsyncDisposable {
   /** Like {@linkcode WorkerPool.predict}, but resolves with the flat list of outputs. */
   async predictFlat(
     modelOrHandle: PoolModel | ModelHandle,
-    x: Tensor | readonly Tensor[],
+    x: PredictInput,
     options: PredictOptions = {},
   ): Promise<Tensor[]> {
     this.#assertOpen();
@@ -272,7 +273,7 @@ export class WorkerPool implements AsyncDisposable {
     }
     const specs = modelOrHandle.inputs;
     const name = (model ? model.name : (modelOrHandle as PoolModel).name) ?? "model";
-    const { inputs, rows } = checkInputs(name, specs, x);
+    const { inputs, rows } = checkInputs(name, specs, toInputTensors(name, specs, x));
     if (
       options.batchSize !== undefined &&
       !(Number.isInteger(options.batchSize) && options.batchSize > 0)

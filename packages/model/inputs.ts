@@ -152,10 +152,19 @@ export function checkInputSizes(model: string, x: readonly Tensor[]): void {
   });
 }
 
-/** Turns what `predict` received into one tensor per model input (nested arrays get the input's dtype). */
+/**
+ * Turns what `predict` received into one tensor per model input: tensors as they are, nested
+ * arrays converted to their input's dtype (as Keras takes numpy arrays or lists). `WorkerPool`
+ * uses it too, so `pool.predict` takes what `model.predict` takes.
+ *
+ * @example
+ * ```ts ignore
+ * toInputTensors("model", model.inputs, [[[0.1], [0.2]]]); // [Tensor (1, 2, 1)]
+ * ```
+ */
 export function toInputTensors(
   model: string,
-  inputs: readonly SymbolicTensor[],
+  inputs: readonly { readonly dtype: DType }[],
   x: PredictInput,
 ): Tensor[] {
   if (x instanceof Tensor) return [x];

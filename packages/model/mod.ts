@@ -17,7 +17,7 @@
  */
 export * from "./input_layer.ts";
 export * from "./model.ts";
-export type { PredictInput } from "./inputs.ts";
+export { type PredictInput, toInputTensors } from "./inputs.ts";
 export * from "./sequential.ts";
 export * from "./from_config.ts";
 export * from "./structure.ts";
