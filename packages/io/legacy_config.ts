@@ -29,6 +29,8 @@ function layerLabel(layer: Json): string {
  * - `time_major: false`, `implementation` and Embedding's `input_length` are dropped
  *   (`time_major: true` is refused);
  * - a GRU without `reset_after` (Keras < 2.1.5) gets `reset_after: false`, the formula it used;
+ * - Keras 2's CuDNNLSTM / CuDNNGRU become LSTM / GRU with cuDNN's activations (tanh, sigmoid; GRU
+ *   with `reset_after: true`); the weight loader converts their weights;
  * - Functional `inbound_nodes` in the nested-list form become `{args, kwargs}`; the extra inputs
  *   Keras 2 recorded on a recurrent layer become its `initial_state`; `input_layers` and
  *   `output_layers` lists of one become that one entry, as Keras 3's `from_config` reads them.
@@ -132,8 +134,11 @@ function translateLayer(layer: Json, notes: string[], keepBatchShape: boolean): 
       }`,
     );
   }
-  const cls = layer.class_name;
-  const config: Json = { ...layer.config };
+  if (layer.class_name === "CuDNNLSTM" || layer.class_name === "CuDNNGRU") {
+    layer = translateCuDNN(layer, notes);
+  }
+  const cls = layer.class_name as string;
+  const config: Json = { ...layer.config as Json };
   const label = layerLabel(layer);
   if (cls === "InputLayer") {
     if (config.batch_input_shape !== undefined && config.batch_shape === undefined) {
@@ -179,6 +184,33 @@ function translateLayer(layer: Json, notes: string[], keepBatchShape: boolean): 
     config.cells = (config.cells as Json[]).map((c) => translateLayer(c, notes, false));
   }
   return { ...layer, config };
+}
+
+/**
+ * Keras 2's CuDNNLSTM / CuDNNGRU as the LSTM / GRU that computes the same thing: tanh and a true
+ * sigmoid (not Keras 2's default hard_sigmoid), a bias, and for GRU `reset_after=true` (cuDNN
+ * applies the reset gate after the recurrent product). The weights are converted when they are
+ * loaded (`convertCuDNNWeights`).
+ */
+function translateCuDNN(layer: Json, notes: string[]): Json {
+  const lstm = layer.class_name === "CuDNNLSTM";
+  const config: Json = {
+    ...layer.config as Json,
+    activation: "tanh",
+    recurrent_activation: "sigmoid",
+    use_bias: true,
+    dropout: 0,
+    recurrent_dropout: 0,
+    unroll: false,
+  };
+  if (!lstm) config.reset_after = true;
+  notes.push(
+    `${layerLabel(layer)}: read as ${lstm ? "LSTM" : "GRU"} with the activations cuDNN uses ` +
+      `(tanh, sigmoid${
+        lstm ? "" : ", reset_after=true"
+      }); its weights are converted from cuDNN's layout`,
+  );
+  return { ...layer, class_name: lstm ? "LSTM" : "GRU", config };
 }
 
 function kerasTensor(entry: unknown[]): Json {

@@ -1,6 +1,7 @@
 import type { Layer, Variable } from "@kerno/layers";
 import type { H5Group } from "./h5/mod.ts";
 import { applyWeights, type PlannedWeight } from "./_assign.ts";
+import { convertCuDNNWeights } from "./cudnn_weights.ts";
 import type { Model } from "./_model_api.ts";
 
 /**
@@ -28,8 +29,9 @@ function toStrings(value: unknown): string[] {
  * Loads legacy Keras HDF5 weights (`model_weights` of a `.h5` model file, or the root of a Keras 2
  * `save_weights` file) into `model`, the way Keras does: by order. The k-th entry of
  * `layer_names` that has weights goes to the k-th layer of `model.layers` that has weights, and
- * the arrays go in `weight_names` order. Counts and shapes are all checked before anything is
- * written.
+ * the arrays go in `weight_names` order. Weights in the layout of Keras 2's CuDNNLSTM/CuDNNGRU are
+ * converted for LSTM/GRU (see {@linkcode convertCuDNNWeights}). Counts and shapes are all checked
+ * before anything is written.
  */
 export function loadLegacyWeights(model: Model, group: H5Group, label: string): void {
   const layerNames = readChunkedAttr(group, "layer_names");
@@ -72,13 +74,17 @@ export function loadLegacyWeights(model: Model, group: H5Group, label: string): 
         }`,
       );
     }
-    fl.weightNames.forEach((wn, i) => {
+    const stored = fl.weightNames.map((wn) => {
       const d = fl.group.dataset(wn);
+      return { read: () => d.readFloat32(), shape: d.shape };
+    });
+    const arrays = convertCuDNNWeights(layer, stored, `${label}: layer "${fl.name}"`);
+    fl.weightNames.forEach((wn, i) => {
       owners.set(vars[i], layer.name);
       plan.push({
         variable: vars[i],
-        read: () => d.readFloat32(),
-        shape: d.shape,
+        read: arrays[i].read,
+        shape: arrays[i].shape,
         source: `${label}: ${group.path === "/" ? "" : group.path.slice(1) + "/"}${fl.name}/${wn}`,
       });
     });

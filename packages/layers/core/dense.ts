@@ -4,7 +4,13 @@ import { ConfigReader } from "../config_reader.ts";
 import type { Initializer } from "../initializer.ts";
 import { getInitializer, type InitializerSpec, serializeInitializer } from "../initializers/get.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
-import { type DeserializeOptions, registerLayer } from "../registry.ts";
+import {
+  deserializeLayer,
+  type DeserializeOptions,
+  registeredLayerNames,
+  registerLayer,
+  serializeLayer,
+} from "../registry.ts";
 import { type Shape, shapeToString } from "../shape.ts";
 import type { Variable } from "../variable.ts";
 import {
@@ -17,8 +23,11 @@ import {
 
 /** Options of {@linkcode Dense} (Keras's arguments in camelCase). */
 export interface DenseOptions extends LayerOptions {
-  /** Activation applied to the output (default none: `linear`). */
-  activation?: ActivationSpec;
+  /**
+   * Activation applied to the output (default none: `linear`): a Keras name, or an activation
+   * layer without weights (`new LeakyReLU({ negativeSlope: 0.2 })`), as Keras allows.
+   */
+  activation?: ActivationSpec | Layer;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
   /** Initializer of the kernel (default `glorot_uniform`). */
@@ -59,8 +68,10 @@ export class Dense extends Layer {
   static override readonly className: string = "Dense";
   /** Number of output features. */
   readonly units: number;
-  /** The activation (its Keras name and kernel). */
+  /** The activation (its Keras name and kernel; the class name for an activation layer). */
   readonly activation: ResolvedActivation;
+  /** The activation layer, when the activation was given as one (else null). */
+  readonly activationLayer: Layer | null;
   /** Whether the layer has a bias. */
   readonly useBias: boolean;
   /** Kernel initializer. */
@@ -87,9 +98,16 @@ export class Dense extends Layer {
       );
     }
     this.units = units;
-    this.activation = resolveActivation(options.activation ?? null, {
-      keras2HardSigmoid: options.keras2HardSigmoid,
-    });
+    const activation = options.activation ?? null;
+    if (activation instanceof Layer) {
+      this.activationLayer = activation;
+      this.activation = layerActivation(this, activation);
+    } else {
+      this.activationLayer = null;
+      this.activation = resolveActivation(activation, {
+        keras2HardSigmoid: options.keras2HardSigmoid,
+      });
+    }
     this.useBias = options.useBias ?? true;
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? "glorot_uniform");
     this.biasInitializer = getInitializer(options.biasInitializer ?? "zeros");
@@ -191,7 +209,9 @@ export class Dense extends Layer {
     return {
       ...base,
       units: this.units,
-      activation: this.activation.name,
+      activation: this.activationLayer
+        ? serializeLayer(this.activationLayer)
+        : this.activation.name,
       use_bias: this.useBias,
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
@@ -212,7 +232,8 @@ export class Dense extends Layer {
     readMustBeNull(r, "quantization_config", "quantized Dense layers are not supported");
     const layer = new Dense(r.number("units"), {
       ...r.baseOptions(),
-      activation: readActivation(r, "activation", "linear", keras2).name,
+      activation: readLayerActivation(r, options) ??
+        readActivation(r, "activation", "linear", keras2).name,
       keras2HardSigmoid: keras2,
       useBias: r.boolean("use_bias", true),
       kernelInitializer: readInitializer(r, "kernel_initializer", "glorot_uniform"),
@@ -226,6 +247,39 @@ export class Dense extends Layer {
     r.done();
     return layer;
   }
+}
+
+/**
+ * An activation given as a layer (Keras 2 saved `Dense(activation=LeakyReLU(0.2))` as the layer's
+ * config): the layer's `call`, run over the rows of the output in place. Only layers without
+ * weights that keep the shape can serve.
+ */
+function layerActivation(dense: Dense, layer: Layer): ResolvedActivation {
+  if (layer.countParams() > 0 || !layer.built) {
+    throw new TypeError(
+      `Dense layer "${dense.name}": an activation given as a layer must have no weights, but ${layer.className} "${layer.name}" ${
+        layer.built ? `has ${layer.countParams()} parameters` : "creates weights when built"
+      }; use a separate ${layer.className} layer after the Dense instead`,
+    );
+  }
+  const context = { masks: [null], initialState: null, training: false, extraArgs: [] };
+  return {
+    name: layer.className,
+    fn: (x, offset, length, last) => {
+      const rows = new Tensor(x.subarray(offset, offset + length), [length / last, last]);
+      const [y] = layer.call([rows], context);
+      x.set(y.f32, offset);
+    },
+  };
+}
+
+/** The activation layer a config names (`{class_name: "LeakyReLU", config}`), or undefined. */
+function readLayerActivation(r: ConfigReader, options: DeserializeOptions): Layer | undefined {
+  const raw = r.raw("activation") as { class_name?: unknown } | null | undefined;
+  const cls = typeof raw === "object" && raw !== null ? raw.class_name : undefined;
+  if (typeof cls !== "string" || !registeredLayerNames().includes(cls)) return undefined;
+  options.notes?.push(`Dense layer "${r.layerName}": activation given as a ${cls} layer`);
+  return deserializeLayer(raw, options);
 }
 
 registerLayer("Dense", (config, options) => Dense.fromConfig(config, options));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { compareClose, type Tensor, tensor } from "@kerno/tensor";
 import { deserializeLayer, serializeLayer } from "../registry.ts";
 import { Dense } from "./dense.ts";
+import "../activation_layers/mod.ts"; // registers LeakyReLU and PReLU for the layer-object activations
 
 const FIXTURES = new URL("../../../tests/fixtures/keras/", import.meta.url);
 
@@ -154,5 +155,44 @@ Deno.test("Dense refuses bad units, LoRA, unknown keys and a wrong input size", 
   assert.throws(
     () => new Dense(2).apply(tensor([1, 2, 3])),
     /expected min_ndim=2, found ndim=1/,
+  );
+});
+
+Deno.test("Dense reads an activation saved as a layer object (Keras 2) and writes it back", () => {
+  const notes: string[] = [];
+  const dense = Dense.fromConfig({
+    name: "dense_1",
+    units: 2,
+    activation: {
+      class_name: "LeakyReLU",
+      config: { name: "leaky_re_lu_1", trainable: true, dtype: "float32", alpha: 0.2 },
+    },
+    use_bias: false,
+  }, { notes });
+  assert.deepEqual(notes, ['Dense layer "dense_1": activation given as a LeakyReLU layer']);
+  dense.build([[null, 1]]);
+  dense.setWeights([tensor([[1, -1]])]);
+  const y = dense.apply(tensor([[2], [-3]])) as Tensor;
+  assert.deepEqual([...y.f32], [
+    2,
+    Math.fround(Math.fround(0.2) * -2),
+    Math.fround(Math.fround(0.2) * -3),
+    3,
+  ]);
+  const written = dense.getConfig().activation as Record<string, unknown>;
+  assert.equal(written.class_name, "LeakyReLU");
+  assert.equal((written.config as Record<string, unknown>).negative_slope, 0.2);
+  assert.equal(Dense.fromConfig(dense.getConfig()).activationLayer?.className, "LeakyReLU");
+});
+
+Deno.test("Dense refuses an activation layer that has weights", () => {
+  assert.throws(
+    () =>
+      Dense.fromConfig({
+        name: "d",
+        units: 2,
+        activation: { class_name: "PReLU", config: { name: "p" } },
+      }),
+    /Dense layer "d": an activation given as a layer must have no weights, but PReLU "p" creates weights when built/,
   );
 });
