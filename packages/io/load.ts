@@ -2,6 +2,7 @@ import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
 import { buildModel, type Model } from "./_model_api.ts";
 import {
   checkJsonDepth,
+  type LambdaSupply,
   type Layer,
   type LayerFactory,
   type Limits,
@@ -33,6 +34,12 @@ export interface LoadModelOptions {
   notes?: string[];
   /** Extra layer classes by Keras class name, passed on to `modelFromJSON`. */
   customObjects?: Record<string, LayerFactory>;
+  /**
+   * Bodies of the model's Lambda layers in TypeScript, by layer name: `(x) => tensor`, or
+   * `{ fn, outputShape }`. Kerno never runs the Python a Lambda holds; without a body for each,
+   * loading fails with the list of the model's Lambda layers and their shapes.
+   */
+  lambdas?: Record<string, LambdaSupply>;
   /** Name used in error messages when bytes are given (default `<bytes>`). */
   label?: string;
   /**
@@ -147,6 +154,7 @@ function build(
         notes,
         keras2HardSigmoid,
         customObjects: options.customObjects,
+        lambdas: options.lambdas,
       }), weights);
   } catch (e) {
     withLabel(e, label);

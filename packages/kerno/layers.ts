@@ -34,6 +34,7 @@ export {
   GlobalMaxPooling1D,
   GRU,
   GRUCell,
+  Lambda,
   Layer,
   LayerNormalization,
   LeakyReLU,

@@ -1,5 +1,6 @@
 import type { Layer, SerializedLayer } from "./layer.ts";
 import { checkJsonDepth } from "./limits.ts";
+import type { LambdaSupply } from "./core/lambda.ts";
 
 /** Options of {@linkcode deserializeLayer}. */
 export interface DeserializeOptions {
@@ -15,6 +16,8 @@ export interface DeserializeOptions {
    * instead of Keras 3's clip(x/6 + 0.5, 0, 1). Loaders set it for files written by Keras 2.
    */
   keras2HardSigmoid?: boolean;
+  /** Bodies of the model's Lambda layers, in TypeScript, by layer name (see `Lambda`). */
+  lambdas?: Record<string, LambdaSupply>;
 }
 
 /** Builds a layer from its Keras config. `options` must be passed on to nested deserializations. */
@@ -24,7 +27,6 @@ const factories = new Map<string, LayerFactory>();
 
 /** Keras classes Kerno refuses by design, with the reason given to the user. */
 const refused: Record<string, string> = {
-  Lambda: "a Lambda layer holds Python code, which Kerno never executes",
   TFOpLambda: "a TFOpLambda layer holds a TensorFlow op, which Kerno never executes",
 };
 

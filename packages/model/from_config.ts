@@ -11,6 +11,10 @@ import {
 import { type FunctionalConfig, functionalFromConfig } from "./functional_from_config.ts";
 import { Model } from "./model.ts";
 import { Sequential } from "./sequential.ts";
+import { checkLambdaBodies } from "./lambda_layers.ts";
+
+/** How many `modelFromConfig` calls are running (nested models are built by inner calls). */
+let depth = 0;
 
 /** Options of {@linkcode modelFromJSON} and {@linkcode modelFromConfig}. */
 export interface ModelFromConfigOptions extends DeserializeOptions {
@@ -97,7 +101,9 @@ function sequentialFromConfig(
  * Builds a model from Keras's serialized form `{class_name, config, …}` (already parsed JSON):
  * `Functional` (or Keras 2's `Model`) graphs in the Keras 3 node form or the legacy nested-list
  * form, and `Sequential` stacks (also Keras 2's forms). Layers come from the layer registry;
- * nothing in the config is executed. Weights start at their initializers: set them afterwards.
+ * nothing in the config is executed: the bodies of Lambda layers come from `options.lambdas`, and
+ * a model whose Lambda layers lack one is refused with the list of them (see
+ * `checkLambdaBodies`). Weights start at their initializers: set them afterwards.
  *
  * @example
  * ```ts ignore
@@ -128,7 +134,19 @@ function modelFromCheckedConfig(serialized: unknown, options: ModelFromConfigOpt
       options.notes?.push(`model config: ignored top-level key "${key}"`);
     }
   }
-  const opts: ModelFromConfigOptions = { ...options };
+  if (depth === 0) checkLambdaBodies(serialized, options.lambdas);
+  depth++;
+  try {
+    return buildFromConfig(serialized, { ...options });
+  } finally {
+    depth--;
+  }
+}
+
+function buildFromConfig(
+  serialized: Record<string, unknown>,
+  opts: ModelFromConfigOptions,
+): Model {
   switch (serialized.class_name) {
     case "Sequential":
       return sequentialFromConfig(serialized.config, opts);

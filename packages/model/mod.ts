@@ -20,6 +20,7 @@ export * from "./model.ts";
 export { type PredictInput, toInputTensors } from "./inputs.ts";
 export * from "./sequential.ts";
 export * from "./from_config.ts";
+export * from "./lambda_layers.ts";
 export * from "./structure.ts";
 export * from "./summary_format.ts";
 export type { GraphMap } from "./graph.ts";
@@ -30,6 +31,9 @@ export type {
   DeserializeOptions,
   Initializer,
   InputSpec,
+  LambdaDefinition,
+  LambdaFunction,
+  LambdaSupply,
   Layer,
   LayerFactory,
   Nested,

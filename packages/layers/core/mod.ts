@@ -21,5 +21,6 @@ export * from "./time_distributed.ts";
 export * from "./merge.ts";
 export * from "./concatenate.ts";
 export * from "./dot.ts";
+export * from "./lambda.ts";
 export * from "./not_equal.ts";
 export * from "./any.ts";
