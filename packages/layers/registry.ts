@@ -84,9 +84,13 @@ function deserializeChecked(value: unknown, options: DeserializeOptions): Layer 
   const factory = options.customObjects?.[name] ?? factories.get(name);
   if (!factory) {
     throw new TypeError(
-      `Unknown layer class "${name}"${layerName ? ` (layer${layerName})` : ""}. Kerno supports: ${
-        registeredLayerNames().join(", ")
-      }`,
+      `Unknown layer class "${name}"${
+        layerName ? ` (layer${layerName})` : ""
+      }: Kerno has no layer of that name. If it is a layer class written for this model (a ` +
+        `custom attention layer, say), write it in TypeScript and pass it when loading: ` +
+        `loadModel(path, { customObjects: { ${name}: (config, options) => … } }), or register ` +
+        `it with registerLayer("${name}", …) (see the guide's "Lambda and custom layers"). ` +
+        `Kerno's layers: ${registeredLayerNames().join(", ")}`,
     );
   }
   try {
