@@ -12,8 +12,9 @@
  *
  * The worked example loads a real `.keras` file, written by Keras 3.15.1, of a seq2seq model
  * whose attention layer is dot-product attention (Luong): `softmax(query · keyᵀ) · value`. The
- * class is written here from scratch and used for the file's `Attention` layer; the outputs
- * match the ones Keras recorded.
+ * class is written here from scratch and used for the file's `Attention` layer (`customObjects`
+ * are looked up before Kerno's own classes, so it replaces the built-in `Attention` for this
+ * load); the outputs match the ones Keras recorded.
  *
  * @module
  */
