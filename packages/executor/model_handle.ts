@@ -68,6 +68,18 @@ function usesKeras2HardSigmoid(layer: object): boolean {
   });
 }
 
+/** A bidirectional wrapper whose two directions return different sizes. */
+function hasUnevenDirections(layer: object): boolean {
+  type Direction = { cell?: { outputSize?: unknown } } | undefined;
+  const { forwardLayer, backwardLayer } = layer as {
+    forwardLayer?: Direction;
+    backwardLayer?: Direction;
+  };
+  const forward = forwardLayer?.cell?.outputSize;
+  const backward = backwardLayer?.cell?.outputSize;
+  return forward !== undefined && backward !== undefined && forward !== backward;
+}
+
 function buildOptions(model: PoolModel): BuildOptions {
   const limits = { ...currentLimits() };
   return allLayers(model.layers).some(usesKeras2HardSigmoid)
@@ -105,11 +117,20 @@ export class ModelHandle {
    */
   readonly stateful: boolean;
 
+  /**
+   * False when an output's real shape may differ from the declared one: Keras declares
+   * `Bidirectional` outputs as twice the forward layer's size even when a custom backward layer
+   * has another size, and Kerno keeps Keras's declaration. The pool then sizes the outputs from a
+   * first batch instead.
+   */
+  readonly outputShapesHold: boolean;
+
   /** Packs `model`'s weights into shared memory (the model then views them too). */
   constructor(model: PoolModel) {
     this.name = model.name ?? "model";
     this.inputs = [...model.inputs];
     this.outputs = [...model.outputs];
+    this.outputShapesHold = !allLayers(model.layers).some(hasUnevenDirections);
     this.structure = model.outputStructure();
     this.stateful = hasStatefulLayer(model.layers);
     internals.set(this, {

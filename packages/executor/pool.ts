@@ -487,7 +487,7 @@ export class WorkerPool implements AsyncDisposable {
     options: PredictOptions,
     run: Run,
   ): Promise<Tensor[]> {
-    const known = handle.outputs.map((o) => rowShapeOf(o.shape));
+    const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
     let outputs: { tensor: Tensor; rows: SharedRows }[] | null = known.every((s) => s !== null)
       ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!))
       : null;

@@ -24,6 +24,7 @@ const CASES = [
   "batch37_lstm_seq_state", // odd batch
   "batch37_bidi_gru_mask", // Masking + Bidirectional, per-row padding
   "bidi_lstm_initial_state", // 5 inputs, initial_state graph
+  "bidi_custom_backward_layer", // real output (…, 7) where Keras declares (…, 8)
   "embedding_mask_initial_state", // int32 ids, mask, initial_state from other inputs
   "shared_layer_two_inputs", // one layer called twice
   "variable_timesteps_lstm", // output shapes known only at run time
