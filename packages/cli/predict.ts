@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { isStatefulModel, WorkerPool } from "@kerno/executor";
 import { removeStalePartials } from "@kerno/io";
 import { type CommandIO, positiveInt } from "./_io.ts";
+import { tensorNames } from "./_describe.ts";
 import { openModel, specNames } from "./_load.ts";
 import { joinDashValues } from "./_args.ts";
 import { checkInputFiles, checkOutputFiles, outputFormat } from "./_paths.ts";
@@ -108,7 +109,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   const asNpz = format === "npz";
   if (!asNpz && outputs.length !== model.outputs.length) {
     throw new UsageError(
-      `the model has ${outNames.length} output(s) (${outNames.join(", ")}), ` +
+      `the model has ${outNames.length} output(s) (${tensorNames(model.outputs).join(", ")}), ` +
         `but ${outputs.length} --output file(s) were given (or give one .npz for all)`,
       COMMAND,
     );

@@ -130,7 +130,7 @@ Deno.test("predictCommand refuses wrong file counts (exit 2) and bad data (exit 
     assert.equal(few.code, 2);
     assert.equal(
       few.err.split("\n")[0],
-      "kerno predict: the model has 3 output(s) (lstm, lstm, lstm), but 1 --output file(s) were given (or give one .npz for all)",
+      "kerno predict: the model has 3 output(s) (lstm/sequence, lstm/h, lstm/c), but 1 --output file(s) were given (or give one .npz for all)",
     );
     await Deno.writeFile(`${dir}/bad.npy`, writeNpy(Tensor.zeros([2, 5, 7])));
     const bad = await run([
