@@ -76,6 +76,13 @@ function deserializeChecked(value: unknown, options: DeserializeOptions): Layer 
       }`,
     );
   }
+  if (typeof value.class_name !== "string") {
+    throw new TypeError(
+      `Expected a Keras layer config whose class_name is a string, received class_name ${
+        JSON.stringify(value.class_name)?.slice(0, 80)
+      }${typeof value.config?.name === "string" ? ` (layer "${value.config.name}")` : ""}`,
+    );
+  }
   const name = value.class_name;
   const layerName = typeof value.config?.name === "string" ? ` "${value.config.name}"` : "";
   if (name in refused) {
