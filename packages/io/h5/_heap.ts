@@ -16,14 +16,21 @@ export function readLocalHeap(ctx: H5Context, address: number, what: string): Lo
   view.expectSignature(at, "HEAP", `local heap of ${what}`);
   const L = ctx.lengthSize;
   const size = view.uint(at + 8, L, `local heap of ${what}`);
-  const freeList = view.uint(at + 8 + L, L, `local heap of ${what}`);
-  if (freeList !== UNDEFINED_ADDRESS && freeList >= size && freeList !== 2 ** (8 * L) - 1) {
-    throw new RangeError(
-      `${view.label}: corrupted HDF5 file: the local heap of ${what} has its free list at ${freeList}, outside its ${size} bytes`,
+  const version = view.u8(at + 4, `local heap of ${what}`);
+  if (version !== 0) {
+    throw new TypeError(
+      `${view.label}: corrupted HDF5 file: local heap of ${what} has version ${version} (expected 0)`,
     );
   }
   const dataAt = view.uint(at + 8 + 2 * L, ctx.offsetSize, `local heap of ${what}`) + ctx.base;
   view.check(dataAt, size, `local heap data of ${what}`);
+  const freeList = view.uint(at + 8 + L, L, `local heap of ${what}`);
+  // HDF5 ends a free list with 1 (H5HL_FREE_NULL) or the undefined address.
+  if (freeList !== UNDEFINED_ADDRESS && freeList !== 1 && freeList >= size) {
+    throw new RangeError(
+      `${view.label}: corrupted HDF5 file: the local heap of ${what} has its free list at ${freeList}, outside its ${size} bytes`,
+    );
+  }
   return { dataAt, size };
 }
 
