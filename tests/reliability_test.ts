@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { loadModel, readZip, writeZip } from "@kerno/io";
 import { modelFromJSON } from "@kerno/model";
+import { tensor } from "@kerno/tensor";
 import { buildZip } from "../scripts/fuzz/zip_build.ts";
 import { deepValue } from "../scripts/fuzz/mutate_json.ts";
 
@@ -245,4 +246,27 @@ Deno.test("huge units in a file fail in under a second, under 200 MiB", async ()
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("RepeatVector(n=1e9) stops before the layer runs, naming it and the limit", async () => {
+  const dir = decodeURIComponent(
+    new URL("./fixtures/keras-layers/repeatvector_autoencoder", import.meta.url).pathname,
+  );
+  const files = Object.fromEntries(readZip(Deno.readFileSync(`${dir}/model.keras`)));
+  const config = JSON.parse(new TextDecoder().decode(files["config.json"]));
+  const stack: Json[] = [config];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    if (v.class_name === "RepeatVector") v.config.n = 1e9;
+    stack.push(...Object.values(v));
+  }
+  files["config.json"] = enc.encode(JSON.stringify(config));
+  const model = await loadModel(writeZip(files), { label: "rv.keras" });
+  const x = JSON.parse(Deno.readTextFileSync(`${dir}/case.json`)).inputs[0];
+  assert.throws(() => model.predict(tensor(x.data, x.shape)), {
+    name: "RangeError",
+    message:
+      /^RepeatVector layer "repeat_vector": its output of shape \(\d+, 1000000000, \d+\) would take [\d.]+ GiB, more than allowed \(limit maxActivationBytes = 4 GiB;/,
+  });
 });

@@ -37,7 +37,8 @@ Options:
       --limit NAME=VALUE
                   Raise or lower one of Kerno's limits on what a file may make it allocate:
                   maxWeightTensorBytes, maxTotalWeightBytes, maxEntryBytes (bytes, or with
-                  KiB/MiB/GiB), maxCompressionRatio, maxJsonDepth, maxPredictInputValues
+                  KiB/MiB/GiB), maxCompressionRatio, maxJsonDepth, maxPredictInputValues,
+                  maxActivationBytes
 
 Exit codes: 0 success, 1 failure (one-line reason on stderr), 2 bad usage.`;
 

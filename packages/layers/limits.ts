@@ -19,6 +19,8 @@ export interface Limits {
   maxJsonDepth: number;
   /** Largest number of values one `predict` call accepts, all inputs together. */
   maxPredictInputValues: number;
+  /** Largest tensor a layer may return inside `predict` (its declared shape at the call's rows), in bytes. */
+  maxActivationBytes: number;
 }
 
 const GiB = 2 ** 30;
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxCompressionRatio: 100,
   maxJsonDepth: 100,
   maxPredictInputValues: 2 ** 28,
+  maxActivationBytes: 4 * GiB,
 });
 
 let defaults: Limits = { ...DEFAULT_LIMITS };

@@ -1,5 +1,12 @@
 import type { Tensor } from "@kerno/tensor";
-import type { CallContext, Node, SymbolicTensor } from "@kerno/layers";
+import {
+  type CallContext,
+  currentLimits,
+  formatBytes,
+  type Node,
+  raiseHint,
+  type SymbolicTensor,
+} from "@kerno/layers";
 
 /** Concrete values (and their masks) computed by {@linkcode runGraph}. */
 export interface GraphRun {
@@ -69,6 +76,7 @@ export function runGraph(
       extraArgs: call.extraArgs,
       callArgs: call.kwargs,
     };
+    checkOutputSizes(node, ins);
     const outs = node.layer.call(ins, context);
     if (outs.length !== node.outputs.length) {
       throw new Error(
@@ -84,4 +92,27 @@ export function runGraph(
     node.parents.forEach(release);
   }
   return { outputs: outputs.map(get), masks: outputs.map((t) => mask.get(t) ?? null) };
+}
+
+/**
+ * Refuses, before the layer runs, an output whose declared shape at this call's rows (unknown
+ * dimensions taken from the first input, else 1) is over `maxActivationBytes`: a config with
+ * `RepeatVector(n=1e9)` stops here instead of in the allocator.
+ */
+function checkOutputSizes(node: Node, ins: readonly Tensor[]): void {
+  const max = currentLimits().maxActivationBytes;
+  const first = ins[0]?.shape ?? [];
+  for (const t of node.outputs) {
+    const dims = t.shape.map((d, i) => d ?? (i < first.length ? first[i] : 1));
+    const bytes = dims.reduce((a, b) => a * b, 1) * 4;
+    if (bytes > max) {
+      throw new RangeError(
+        `${node.layer.className} layer "${node.layer.name}": its output of shape (${
+          dims.join(", ")
+        }) would take ${formatBytes(bytes)}, more than allowed (${
+          raiseHint("maxActivationBytes")
+        })`,
+      );
+    }
+  }
 }
