@@ -25,6 +25,9 @@ export interface InputOptions {
   name?: string;
 }
 
+/** Largest size of one dimension (a tensor holds at most 2^31 - 1 values along an axis). */
+const MAX_DIMENSION = 2 ** 31 - 1;
+
 function checkShape(shape: Shape, what: string): void {
   if (!Array.isArray(shape)) {
     throw new TypeError(`Input: ${what} must be a list of dimensions, received ${String(shape)}`);
@@ -35,6 +38,11 @@ function checkShape(shape: Shape, what: string): void {
         `Input: dimension ${i} of ${what} must be a non-negative integer or null, received ${
           JSON.stringify(d)
         }`,
+      );
+    }
+    if (d !== null && d > MAX_DIMENSION) {
+      throw new RangeError(
+        `Input: dimension ${i} of ${what} is ${d}, more than the ${MAX_DIMENSION} one dimension may have`,
       );
     }
   });

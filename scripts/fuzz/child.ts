@@ -152,7 +152,8 @@ function findValue(
     const v = stack.pop();
     if (typeof v !== "object" || v === null) continue;
     const own = (v as Record<string, unknown>)[key as string];
-    if (!Array.isArray(v) && deleted && own !== undefined) {
+    // A deleted key, or null (Python's None), reads as the default Keras fills in.
+    if (!Array.isArray(v) && (deleted || value === null) && own !== undefined) {
       return `${String(key)} filled in as ${JSON.stringify(own)}`;
     }
     // Keras writes a tuple argument given as a number as a list (pool_size=3 -> [3]).

@@ -1,3 +1,4 @@
+import { currentLimits, formatBytes, raiseHint } from "../limits.ts";
 import { type F32, formatShape, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import {
@@ -125,6 +126,14 @@ export class RNN extends Layer {
         throw new TypeError(
           `Layer "${this.name}": When using \`stateful=True\` in a RNN, the batch size must be ` +
             `static. Found dynamic batch size: sequence.shape=${formatShape(seq)}`,
+        );
+      }
+      const bytes = this.cell.stateSize.reduce((a, s) => a + batch * s * 4, 0);
+      if (bytes > currentLimits().maxActivationBytes) {
+        throw new RangeError(
+          `Layer "${this.name}": the states of a stateful RNN of batch size ${batch} would take ${
+            formatBytes(bytes)
+          } (${raiseHint("maxActivationBytes")})`,
         );
       }
       this.#stateBatch = batch;
