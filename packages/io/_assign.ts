@@ -42,5 +42,5 @@ export function applyWeights(
 ): void {
   checkWeights(plan, layerOf);
   const values = plan.map((p) => p.read());
-  plan.forEach((p, i) => p.variable.value.f32.set(values[i]));
+  plan.forEach((p, i) => p.variable.assign(values[i]));
 }

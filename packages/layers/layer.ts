@@ -399,7 +399,7 @@ export abstract class Layer {
       }
     }
     for (let i = 0; i < ws.length; i++) {
-      ws[i].value.f32.set(values[i].f32);
+      ws[i].assign(values[i].f32);
     }
   }
 

@@ -465,7 +465,7 @@ export class Model extends Layer {
         );
       }
     });
-    ws.forEach((w, i) => w.value.f32.set(values[i].f32));
+    ws.forEach((w, i) => w.assign(values[i].f32));
   }
 
   /** Resets the state of every stateful layer (those with a `resetStates()` method). */

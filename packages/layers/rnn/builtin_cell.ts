@@ -9,8 +9,11 @@ import { cellInputDim, type CellStepResult, type FusedStepper, RNNCell } from ".
 export abstract class BuiltinCell extends RNNCell {
   /** Storage of the packed weights, re-filled at every call (never reused for its values). */
   #packed: (PackedMatrix | undefined)[] = [];
+  /** What each packed slot was packed from: source array, layout and weight versions. */
+  #packedFrom: (PackSource | undefined)[] = [];
   /** Storage of the resident copies of biases for the compute core, re-filled at every call. */
   #resident: (ResidentArray | undefined)[] = [];
+  #residentFrom: (PackSource | undefined)[] = [];
 
   /** The fast path; built-in cells always have one. */
   abstract override prepareFused(batch: number): FusedStepper;
@@ -28,7 +31,24 @@ export abstract class BuiltinCell extends RNNCell {
     return dim;
   }
 
-  /** `[kernel, recurrent_kernel, bias?]` as read now from the variables (never cached). */
+  /** The versions of this cell's variables: packed copies are re-made when they change. */
+  #weightStamp(): string {
+    return this.ownVariables.map((v) => v.version).join(",");
+  }
+
+  /** Whether slot `slot` of `cache` was made from exactly this source, layout and weights. */
+  #fresh(
+    cache: (PackSource | undefined)[],
+    slot: number,
+    w: F32,
+    layout: string,
+  ): boolean {
+    const from = cache[slot];
+    return from !== undefined && from.source === w && from.layout === layout &&
+      from.stamp === this.#weightStamp();
+  }
+
+  /** `[kernel, recurrent_kernel, bias?]` as read now from the variables. */
   protected weightArrays(): [F32, F32, F32 | undefined] {
     const v = this.ownVariables;
     if (v.length < 2) {
@@ -38,9 +58,9 @@ export abstract class BuiltinCell extends RNNCell {
   }
 
   /**
-   * The `k × n` matrix at `w[offset + p·ld + j]` packed for `gemmPacked`, from the values `w`
-   * holds now. The storage of slot `slot` is kept between calls so that a call does not
-   * allocate (and zero) a large buffer; its values are overwritten at every call, never reused.
+   * The `k × n` matrix at `w[offset + p·ld + j]` packed for `gemmPacked`. Slot `slot` keeps it
+   * between calls: it is packed again only when the variables changed (their
+   * `Variable.version`) or another array or layout is asked for.
    */
   protected packWeight(
     slot: number,
@@ -50,14 +70,24 @@ export abstract class BuiltinCell extends RNNCell {
     offset = 0,
     ld = n,
   ): PackedMatrix {
-    const p = packMatrix(w, offset, ld, k, n, false, this.#packed[slot]);
+    const kept = this.#packed[slot];
+    if (kept !== undefined && this.#fresh(this.#packedFrom, slot, w, `${offset},${ld},${k},${n}`)) {
+      return kept;
+    }
+    this.#packedFrom[slot] = {
+      source: w,
+      layout: `${offset},${ld},${k},${n}`,
+      stamp: this.#weightStamp(),
+    };
+    const p = packMatrix(w, offset, ld, k, n, false, kept);
     this.#packed[slot] = p;
     return p;
   }
 
   /**
-   * `n` values of `w` from `offset`, copied now into a {@linkcode ResidentArray} for the compute
-   * core (the storage of slot `slot` is kept between calls), or null when `w` is undefined.
+   * `n` values of `w` from `offset` in a {@linkcode ResidentArray} for the compute core, or null
+   * when `w` is undefined. Slot `slot` keeps it between calls, copied again only when the
+   * variables changed or another array or range is asked for.
    */
   protected residentCopy(
     slot: number,
@@ -67,6 +97,12 @@ export abstract class BuiltinCell extends RNNCell {
   ): ResidentArray | null {
     if (w === undefined) return null;
     let r = this.#resident[slot];
+    if (
+      r !== undefined && r.length === n && this.#fresh(this.#residentFrom, slot, w, `${offset}`)
+    ) {
+      return r;
+    }
+    this.#residentFrom[slot] = { source: w, layout: `${offset}`, stamp: this.#weightStamp() };
     if (r === undefined || r.length !== n) {
       r?.free();
       r = new ResidentArray(n);
@@ -119,4 +155,14 @@ function residentStep(stepper: FusedStepper, x: F32, states: F32[], batch: numbe
     stepper.dispose?.();
     for (const r of [xs, proj, ...resident]) r.free();
   }
+}
+
+/** Where a packed or resident copy of a weight came from. */
+interface PackSource {
+  /** The array it was read from. */
+  source: F32;
+  /** Offsets, strides and sizes. */
+  layout: string;
+  /** The cell's variable versions at the time. */
+  stamp: string;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { computeCoreActive, type F32, Random, tensor, useComputeCore } from "@kerno/tensor";
+import { computeCoreActive, type F32, Random, Tensor, tensor, useComputeCore } from "@kerno/tensor";
 import type { RNNCell } from "./cell.ts";
 import { GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells } from "./mod.ts";
 import { type LoopSpec, runRecurrence } from "./rnn_loop.ts";
@@ -111,4 +111,32 @@ Deno.test({
       }
     }
   },
+});
+
+Deno.test("A cell packs its weights once and again after setWeights, a new value or touch()", () => {
+  const cell = new LSTMCell(4);
+  cell.build([[null, 3]]);
+  const x = new Float32Array(2 * 5 * 3).map((_, i) => Math.sin(i));
+  const spec = {
+    goBackwards: false,
+    returnSequences: false,
+    zeroOutputForMask: false,
+    unroll: false,
+  };
+  const out = () => run(cell, x, 2, 5, null, spec).output;
+  const first = out();
+  assert.deepEqual(out(), first); // second call: the kept packed weights
+  const [kernel, recurrent, bias] = cell.getWeights().map((t) => t.clone());
+  const doubled = kernel.f32.map((v) => 2 * v);
+  cell.setWeights([new Tensor(doubled, kernel.shape), recurrent, bias]);
+  const afterSet = out();
+  assert.notDeepEqual(afterSet, first);
+  cell.setWeights([kernel, recurrent, bias]);
+  assert.deepEqual(out(), first);
+  const v = cell.weights[0];
+  v.value.f32.set(doubled); // an in-place edit is seen after touch()
+  v.touch();
+  assert.deepEqual(out(), afterSet);
+  v.value = new Tensor(kernel.f32.slice(), kernel.shape);
+  assert.deepEqual(out(), first);
 });
