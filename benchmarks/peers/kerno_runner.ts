@@ -19,12 +19,17 @@ export function kernoSingle(w: Workload): Runner {
   };
 }
 
-/** `pool.predict(model, x)`; the model is unloaded from the pool on dispose. */
+/**
+ * `pool.predict(model, x, { batchSize: rows })`, the single-thread row's batch size, so that
+ * both do the same work (the pool cuts the rows into one shard per worker); the model is
+ * unloaded from the pool on dispose.
+ */
 export function kernoPool(w: Workload, pool: WorkerPool): Runner {
+  const batchSize = w.x.shape[0];
   return {
     label: `kerno pool ${pool.size} worker${pool.size > 1 ? "s" : ""}`,
     threads: Math.min(pool.size, w.x.shape[0]), // one row cannot keep two workers busy
-    run: async () => (await pool.predictFlat(w.model, w.x))[0].f32,
+    run: async () => (await pool.predictFlat(w.model, w.x, { batchSize }))[0].f32,
     dispose: () => pool.unload(w.model),
   };
 }
@@ -40,7 +45,7 @@ export function kernoBlasSingle(w: Workload): Runner {
   };
 }
 
-/** `pool.predict(model, x)` on a pool created with `blas: true`. */
+/** `pool.predict(model, x, { batchSize: rows })` on a pool created with `blas: true`. */
 export function kernoBlasPool(w: Workload, pool: WorkerPool): Runner {
   return {
     ...kernoPool(w, pool),
