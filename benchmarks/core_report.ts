@@ -30,10 +30,11 @@ function now(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** Median seconds of one call of `fn` over 7 timed batches of about 0.4 GFLOP each. */
+/** Median seconds of one call of `fn` over 7 timed batches of about 0.4 GFLOP each, after a warm-up. */
 function medianSeconds(fn: () => void, flop: number): number {
   const reps = Math.max(1, Math.round(4e8 / flop));
-  for (let r = 0; r < reps; r++) fn();
+  // Warm-up long enough for the WebAssembly to reach its optimising tier.
+  for (let r = 0; r < Math.max(3 * reps, 20); r++) fn();
   const times: number[] = [];
   for (let s = 0; s < 7; s++) {
     const t0 = now();
