@@ -33,7 +33,7 @@ export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 6 } as const;
  * Locals are taken from `ctx`.
  */
 function emitTile(f: WasmFn, ctx: TileLocals, rows: number, panels: number): void {
-  const { m: _m, k, a, lda, b, bs, c, ldc, mode, bias, i, j } = ctx.params;
+  const { k, a, lda, b, bs, c, ldc, mode, bias, i, j } = ctx.params;
   const ap = ctx.ap.slice(0, rows), bp = ctx.bp.slice(0, panels);
   const acc = ctx.acc.slice(0, rows).map((r) => r.slice(0, panels));
   const { bv, av, kk, cp } = ctx;
