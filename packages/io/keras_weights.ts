@@ -17,9 +17,10 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
   const owners = new Map<Variable, string>();
   const expected = new Set<string>();
   for (const slot of slots) {
-    const varsPath = slot.path === "" ? "vars" : `${slot.path}/vars`;
-    expected.add(varsPath);
+    const keras = slot.path === "" ? "vars" : `${slot.path}/vars`;
+    expected.add(keras);
     const where = slot.layer ? `layer "${slot.layer.name}"` : `model "${slot.name}"`;
+    const varsPath = storedVarsPath(root, slot.path);
     const group = root.get(varsPath);
     const stored = group && !(group instanceof H5Dataset)
       ? group.keys().filter((k) => /^\d+$/.test(k))
@@ -59,6 +60,18 @@ export function loadKerasWeights(model: Model, root: H5Group, label: string): vo
     }
   }
   applyWeights(plan, layerOf);
+}
+
+/**
+ * Where the file keeps the `vars` group of the object at Keras path `path`: `<path>/vars`, or,
+ * in a `.keras` written by tf.keras 2.15 on Windows (which joined the path with `os.path.join`),
+ * the one group `layers\lstm\cell` holding `vars`. Returns the Keras form when neither exists.
+ */
+function storedVarsPath(root: H5Group, path: string): string {
+  const keras = path === "" ? "vars" : `${path}/vars`;
+  if (path === "" || root.get(keras)) return keras;
+  const windows = `${path.replaceAll("/", "\\")}/vars`;
+  return root.get(windows) ? windows : keras;
 }
 
 /** Deepest group nesting searched for `vars` groups (a file whose groups loop stops here). */
