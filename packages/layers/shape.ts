@@ -16,3 +16,21 @@ export function shapesCompatible(a: Shape, b: Shape): boolean {
   }
   return true;
 }
+
+/**
+ * Throws Keras's error unless the last axis of every shape in `shapes` is `want` or unknown:
+ * `Input i of layer "name" is incompatible with the layer: expected axis -1 …`.
+ */
+export function checkLastAxis(layer: string, shapes: readonly Shape[], want: number): void {
+  shapes.forEach((shape, i) => {
+    const got = shape[shape.length - 1];
+    if (got !== null && got !== want) {
+      throw new TypeError(
+        `Input ${i} of layer "${layer}" is incompatible with the layer: expected axis -1 ` +
+          `of input shape to have value ${want}, but received input with shape ${
+            shapeToString(shape)
+          }`,
+      );
+    }
+  });
+}

@@ -5,7 +5,7 @@ import type { Initializer } from "../initializer.ts";
 import { getInitializer, type InitializerSpec, serializeInitializer } from "../initializers/get.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import type { DeserializeOptions } from "../registry.ts";
-import { type Shape, shapeToString } from "../shape.ts";
+import { checkLastAxis, type Shape, shapeToString } from "../shape.ts";
 import type { Variable } from "../variable.ts";
 import {
   asFloat32,
@@ -172,17 +172,7 @@ export abstract class BaseConv extends Layer {
     super.checkInputs(shapes);
     if (!this.kernel) return;
     const want = this.kernel.shape[this.rank] * this.groups;
-    shapes.forEach((shape, i) => {
-      const got = shape[shape.length - 1];
-      if (got !== null && got !== want) {
-        throw new TypeError(
-          `Input ${i} of layer "${this.name}" is incompatible with the layer: expected axis -1 ` +
-            `of input shape to have value ${want}, but received input with shape ${
-              shapeToString(shape)
-            }`,
-        );
-      }
-    });
+    checkLastAxis(this.name, shapes, want);
   }
 
   /** `(batch, ...out spatial, filters)`; an axis too short for the window is an error. */

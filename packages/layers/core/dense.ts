@@ -11,7 +11,7 @@ import {
   registerLayer,
   serializeLayer,
 } from "../registry.ts";
-import { type Shape, shapeToString } from "../shape.ts";
+import { checkLastAxis, type Shape, shapeToString } from "../shape.ts";
 import type { Variable } from "../variable.ts";
 import {
   asFloat32,
@@ -143,17 +143,7 @@ export class Dense extends Layer {
     super.checkInputs(shapes);
     if (!this.kernel) return;
     const want = this.kernel.shape[0];
-    shapes.forEach((shape, i) => {
-      const got = shape[shape.length - 1];
-      if (got !== null && got !== want) {
-        throw new TypeError(
-          `Input ${i} of layer "${this.name}" is incompatible with the layer: expected axis -1 ` +
-            `of input shape to have value ${want}, but received input with shape ${
-              shapeToString(shape)
-            }`,
-        );
-      }
-    });
+    checkLastAxis(this.name, shapes, want);
   }
 
   /** Same shape with the last axis replaced by `units`. */
