@@ -1,7 +1,9 @@
 /**
  * Every ```ts snippet of README.md and docs/guide.md runs as written: each is type-checked, then
  * run in a folder holding the files snippets name (`model.keras`, `x.npy`, `config.json`,
- * `model.weights.h5`). Blocks marked ```ts ignore are not run (the text says why).
+ * `model.weights.h5`, `attention.keras`, a copy of `docs/examples/`). A snippet whose first line
+ * is `// NAME.ts: …` is also written as `NAME.ts`, for the others to import. Blocks marked
+ * ```ts ignore are not run (the text says why).
  */
 import assert from "node:assert/strict";
 import {
@@ -11,6 +13,8 @@ import {
   resetLayerNames,
   saveModel,
   saveWeights,
+  type SymbolicTensor,
+  Tensor,
   tensor,
   writeNpy,
 } from "@kerno/kerno";
@@ -38,12 +42,43 @@ export function tsBlocks(file: string, text: string): Snippet[] {
   return out;
 }
 
-/** The files the snippets open: an LSTM(128) model on (5, 3) sequences and 8 rows of input. */
+/** `K.reverse(x, axes=1)` on `(batch, time, features)`. */
+function reverseTime(x: Tensor | Tensor[]): Tensor {
+  const t = x as Tensor;
+  const [b, steps, f] = t.shape;
+  const out = new Float32Array(t.size);
+  for (let r = 0; r < b; r++) {
+    for (let s = 0; s < steps; s++) {
+      for (let k = 0; k < f; k++) {
+        out[(r * steps + steps - 1 - s) * f + k] = t.f32[(r * steps + s) * f + k];
+      }
+    }
+  }
+  return new Tensor(out, t.shape);
+}
+
+/**
+ * The files the snippets open: an LSTM(128) model on (5, 3) sequences and 8 rows of input; a
+ * model with a Lambda layer ("reverse") and an Attention layer on the same sequences; the guide's
+ * examples.
+ */
 async function prepareFolder(dir: string): Promise<void> {
   resetLayerNames();
   const inputs = Input({ shape: [5, 3] });
   const model = new Model({ inputs, outputs: new layers.LSTM(128).apply(inputs) });
   await saveModel(model, `${dir}/model.keras`);
+  const seq = new layers.LSTM(4, { returnSequences: true }).apply(inputs) as SymbolicTensor;
+  const reversed = new layers.Lambda(reverseTime, { name: "reverse" }).apply(seq);
+  const attention = new layers.Attention().apply([seq, reversed as SymbolicTensor]);
+  await saveModel(
+    new Model({ inputs, outputs: attention as SymbolicTensor }),
+    `${dir}/attention.keras`,
+  );
+  await Deno.mkdir(`${dir}/docs/examples`, { recursive: true });
+  for await (const entry of Deno.readDir(`${ROOT}docs/examples`)) {
+    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+    await Deno.copyFile(`${ROOT}docs/examples/${entry.name}`, `${dir}/docs/examples/${entry.name}`);
+  }
   await saveWeights(model, `${dir}/model.weights.h5`);
   await Deno.writeTextFile(`${dir}/config.json`, model.toJSON());
   const x = Float32Array.from({ length: 8 * 5 * 3 }, (_, i) => Math.sin(i));
@@ -75,7 +110,11 @@ Deno.test("every ts snippet of README.md and docs/guide.md type-checks and runs"
     }
     assert.ok(snippets.length >= 8, `found ${snippets.length} snippets`);
     const files = snippets.map((_, i) => `snippet_${i}.ts`);
-    for (const [i, s] of snippets.entries()) await Deno.writeTextFile(`${dir}/${files[i]}`, s.code);
+    for (const [i, s] of snippets.entries()) {
+      await Deno.writeTextFile(`${dir}/${files[i]}`, s.code);
+      const named = /^\/\/ (\w+\.ts):/.exec(s.code);
+      if (named) await Deno.writeTextFile(`${dir}/${named[1]}`, s.code);
+    }
     const config = ["--no-lock", "--config", `${ROOT}deno.json`];
     const checked = await deno(["check", ...config, ...files], dir);
     assert.equal(checked.code, 0, checked.text);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PoolModel } from "@kerno/executor";
+import { importSetup, type PoolModel } from "@kerno/executor";
 import { loadModel } from "@kerno/io";
 import type { BlasRequest, Tensor } from "@kerno/tensor";
 
@@ -15,16 +15,26 @@ export interface CliModel extends PoolModel {
   predictFlat(inputs: Tensor[], options?: { batchSize?: number; blas?: BlasRequest }): Tensor[];
 }
 
-/** Loads `path` (`.keras` or legacy `.h5`); the error says which file and why. */
-export async function openModel(path: string): Promise<CliModel> {
+/**
+ * Loads `path` (`.keras` or legacy `.h5`) with the Lambda bodies and layer classes of the setup
+ * modules at `setup` (`--setup`, the modules the pool's workers import too); the error says
+ * which file and why.
+ */
+export async function openModel(path: string, setup: readonly string[] = []): Promise<CliModel> {
+  const supplies = setup.length > 0 ? await importSetup(setup) : {};
   try {
-    return await loadModel(path);
+    return await loadModel(path, supplies);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) throw new Error(`model file not found: ${path}`);
     const why = e instanceof Error ? e.message : String(e);
     // Loader errors usually start with the path already.
     const detail = why.startsWith(`${path}: `) ? why : `${path}: ${why}`;
-    throw new Error(`cannot load model ${detail}`, { cause: e });
+    const hint = /Unknown layer class|Lambda layer/.test(why)
+      ? "\nFrom the command line: --setup MODULE.ts, a module that exports lambdas (Lambda " +
+        "bodies by layer name) and customObjects (layer classes by Keras class name), loaded " +
+        "here and in every worker (kerno predict --help)"
+      : "";
+    throw new Error(`cannot load model ${detail}${hint}`, { cause: e });
   }
 }
 

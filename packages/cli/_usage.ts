@@ -65,6 +65,9 @@ Options:
                          library at PATH), one BLAS thread per worker; needs --allow-ffi.
                          KERNO_BLAS=1 (or =PATH) does the same. Falls back to the WebAssembly
                          core with a one-line reason when the library cannot be used
+      --setup MODULE.ts  A module exporting the model's Lambda bodies (lambdas, by layer
+                         name) and layer classes of your own (customObjects, by Keras class
+                         name); loaded here and in every worker. Repeatable
   -q, --quiet            No progress and no final line
       --verbose          Print stack traces on failure
   -h, --help             Show this help
@@ -106,6 +109,9 @@ dtype; one .npy each for kerno predict, in that order) and the outputs it writes
 
 Options:
   -m, --model PATH   The model file (instead of the positional argument)
+      --setup MODULE.ts
+                     A module exporting the model's Lambda bodies and layer classes of your
+                     own (see kerno predict --help). Repeatable
       --verbose      Print stack traces on failure
   -h, --help         Show this help`;
 
@@ -126,5 +132,6 @@ Options:
   -k, --iterations K     Timed runs of each (default 3)
       --blas [PATH]      Run both on a native BLAS (see kerno predict --help); the first
                          line names the backend, library and kernel
+      --setup MODULE.ts  Lambda bodies and layer classes of your own (see kerno predict --help)
       --verbose          Print stack traces on failure
   -h, --help             Show this help`;

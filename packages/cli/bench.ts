@@ -61,6 +61,7 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
       timesteps: { type: "string", short: "t" },
       workers: { type: "string", short: "w" },
       iterations: { type: "string", short: "k" },
+      setup: { type: "string", multiple: true },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -76,9 +77,9 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
   const timesteps = positiveInt(v.timesteps, "--timesteps", COMMAND) ?? 50;
   const workers = positiveInt(v.workers, "--workers", COMMAND);
   const iterations = positiveInt(v.iterations, "--iterations", COMMAND) ?? 3;
-  const model = await openModel(v.model);
+  const model = await openModel(v.model, v.setup);
   const xs = randomInputs(model, batch, timesteps);
-  await using pool = await WorkerPool.create({ workers, blas });
+  await using pool = await WorkerPool.create({ workers, blas, setup: v.setup });
   io.stdout.write(backendLine(blas !== undefined ? pool.blas : blasStatus()) + "\n");
   const backend = blas === undefined ? undefined : pool.blas.active ? blas : false;
   const single = await time(() => model.predictFlat(xs, { blas: backend }), iterations);

@@ -50,6 +50,7 @@ function parse(args: string[]) {
       rows: { type: "string" },
       shard: { type: "string" },
       "window-rows": { type: "string" },
+      setup: { type: "string", multiple: true },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -96,7 +97,8 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   await checkInputFiles(inputs);
   await checkOutputFiles(outputs);
 
-  const model = await openModel(v.model);
+  const setup = v.setup ?? [];
+  const model = await openModel(v.model, setup);
   const inNames = specNames(model.inputs);
   if (inputs.length !== model.inputs.length) {
     throw new UsageError(
@@ -146,6 +148,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
       workers: count,
       oversubscribe: v.oversubscribe,
       blas,
+      setup,
     });
     poolSize = pool.size;
     onBlas = pool.blas.active;

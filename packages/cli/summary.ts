@@ -18,6 +18,7 @@ export async function summaryCommand(args: string[], io: CommandIO): Promise<num
     args,
     options: {
       model: { type: "string", short: "m" },
+      setup: { type: "string", multiple: true },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -33,7 +34,7 @@ export async function summaryCommand(args: string[], io: CommandIO): Promise<num
   if (paths.length > 1) {
     throw new UsageError(`expected one model file, received ${paths.length}`, COMMAND);
   }
-  const model = await openModel(paths[0]);
+  const model = await openModel(paths[0], values.setup);
   model.summary((line) => io.stdout.write(line + "\n"));
   io.stdout.write("\n" + describeIO(model).join("\n") + "\n");
   return 0;

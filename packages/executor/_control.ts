@@ -9,17 +9,26 @@
  */
 import * as Comlink from "comlink";
 import type { BuildOptions, WeightSlot } from "./_messages.ts";
+import type { SetupReport } from "./setup.ts";
 
 /** What a worker offers on the control plane. */
 export interface ControlApi {
-  /** Rebuilds model `handle` from its JSON config over views of the shared weight buffer. */
+  /**
+   * Imports the setup modules at `urls` (before any model is built) and reports what the worker
+   * can then build; `null` from a worker that builds no Kerno layers (a test stand-in).
+   */
+  setup(urls: readonly string[]): Promise<SetupReport | null>;
+  /**
+   * Rebuilds model `handle` from its JSON config over views of the shared weight buffer; returns
+   * the class of each layer of the rebuilt model (see `layerClasses`).
+   */
   load(
     handle: number,
     json: string,
     options: BuildOptions,
     weights: SharedArrayBuffer,
     layout: readonly WeightSlot[],
-  ): Promise<void>;
+  ): Promise<string[]>;
   /** Forgets model `handle`. */
   unload(handle: number): void;
   /** Sets the recurrent state of every stateful layer of model `handle` back to zeros. */
@@ -54,6 +63,11 @@ export class ControlClient {
     this.#dead = dead;
   }
 
+  /** See {@linkcode ControlApi.setup}. */
+  setup(urls: readonly string[]): Promise<SetupReport | null> {
+    return this.#race(this.#remote.setup(urls));
+  }
+
   /** See {@linkcode ControlApi.load}. */
   load(
     handle: number,
@@ -61,7 +75,7 @@ export class ControlClient {
     options: BuildOptions,
     weights: SharedArrayBuffer,
     layout: readonly WeightSlot[],
-  ): Promise<void> {
+  ): Promise<string[]> {
     return this.#race(this.#remote.load(handle, json, options, weights, layout));
   }
 

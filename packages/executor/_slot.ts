@@ -8,6 +8,7 @@
 import { ControlClient } from "./_control.ts";
 import type { BuildOptions, RunJob, WeightSlot, WorkerMessage } from "./_messages.ts";
 import { diagnoseLoad, type WorkerSource } from "./_worker_source.ts";
+import type { SetupReport } from "./setup.ts";
 
 /** What a slot needs to load a model into its worker. */
 export interface LoadSpec {
@@ -46,8 +47,11 @@ export class WorkerJobError extends Error {
 export class WorkerSlot {
   /** Position in the pool. */
   readonly index: number;
-  /** Resolves when the worker has exposed its control API; rejects if it dies first. */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves when the worker has exposed its control API and imported the setup modules, with
+   * what it can build (`null` from a stand-in worker); rejects if either fails or it dies first.
+   */
+  readonly ready: Promise<SetupReport | null>;
   /** Rejects once when the worker is gone (never resolves). */
   readonly dead: Promise<never>;
   #worker: Worker;
@@ -56,11 +60,19 @@ export class WorkerSlot {
   #deathCause: Error | null = null;
   #killDead!: (e: Error) => void;
   #pending: Pending | null = null;
-  #loaded = new Map<number, Promise<void>>();
+  #loaded = new Map<number, Promise<string[]>>();
   #onGone: () => void;
 
-  /** Starts a worker from `source`; `onGone` runs once when it is gone. */
-  constructor(index: number, source: WorkerSource, onGone: () => void) {
+  /**
+   * Starts a worker from `source`, which then imports the setup modules at `setup`; `onGone`
+   * runs once when it is gone.
+   */
+  constructor(
+    index: number,
+    source: WorkerSource,
+    setup: readonly string[],
+    onGone: () => void,
+  ) {
     this.index = index;
     this.#onGone = onGone;
     this.dead = new Promise<never>((_, reject) => (this.#killDead = reject));
@@ -68,10 +80,11 @@ export class WorkerSlot {
     this.#worker = source.start();
     let started = false;
     let readyResolve!: () => void;
-    this.ready = new Promise<void>((resolve, reject) => {
+    const exposed = new Promise<void>((resolve, reject) => {
       readyResolve = resolve;
       this.dead.catch(reject);
     });
+    this.ready = exposed.then(() => this.#control.setup(setup));
     this.ready.catch(() => {});
     this.#worker.addEventListener("message", (ev: MessageEvent) => {
       const m = ev.data as WorkerMessage | null;
@@ -113,8 +126,11 @@ export class WorkerSlot {
     return this.#deathCause;
   }
 
-  /** Loads model `spec` into this worker once; later calls share the first load. */
-  ensureLoaded(spec: LoadSpec): Promise<void> {
+  /**
+   * Loads model `spec` into this worker once; later calls share the first load. Resolves with
+   * the class of each layer of the rebuilt model.
+   */
+  ensureLoaded(spec: LoadSpec): Promise<string[]> {
     let p = this.#loaded.get(spec.id);
     if (!p) {
       p = this.ready.then(() =>

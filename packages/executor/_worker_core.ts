@@ -8,6 +8,8 @@
  */
 import { type BlasRequest, type DType, Tensor, type TensorData } from "@kerno/tensor";
 import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
+import { layerClasses } from "./_layer_tree.ts";
+import type { SetupReport } from "./setup.ts";
 import {
   type BuildOptions,
   bytesPerElement,
@@ -36,6 +38,9 @@ export type ModelFactory = (
   json: string,
   options: BuildOptions,
 ) => WorkerModel | Promise<WorkerModel>;
+
+/** Imports setup modules before any model is built; reports what the worker can build. */
+export type SetupHook = (urls: readonly string[]) => Promise<SetupReport>;
 
 interface WorkerScope extends ControlEndpoint {
   close(): void;
@@ -122,17 +127,26 @@ function returned(y: Tensor): ReturnedTensor {
   return { dtype: y.dtype as DType, shape: [...y.shape], data: data.buffer as ArrayBuffer };
 }
 
-/** Serves the pool protocol in this worker: exposes the control API, then posts "ready". */
-export function serveWorker(factory: ModelFactory): void {
+/**
+ * Serves the pool protocol in this worker: exposes the control API, then posts "ready".
+ * `setup` imports the pool's setup modules; without it, a pool with setup modules is refused.
+ */
+export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
   const scope = globalThis as unknown as WorkerScope;
   const models = new Map<number, WorkerModel>();
   const post = (m: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
   const api: ControlApi = {
+    setup(urls) {
+      if (setup) return setup(urls);
+      if (urls.length === 0) return Promise.resolve(null);
+      return Promise.reject(new TypeError("this worker module takes no setup modules"));
+    },
     async load(handle, json, options, buffer, layout) {
       const model = await factory(json, options);
       attachWeights(model, buffer, layout);
       models.set(handle, model);
+      return layerClasses(model.layers ?? []);
     },
     unload(handle) {
       models.delete(handle);

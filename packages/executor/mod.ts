@@ -23,6 +23,7 @@
 export { WorkerPool } from "./pool.ts";
 export { isStatefulModel, ModelHandle } from "./model_handle.ts";
 export { nestOutputs } from "./types.ts";
+export { importSetup, type PoolSetup, type SetupSource } from "./setup.ts";
 export type {
   BatchInput,
   Nested,

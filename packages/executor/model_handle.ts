@@ -7,6 +7,7 @@
 import { getActivation } from "@kerno/tensor";
 import { currentLimits } from "@kerno/layers";
 import type { BuildOptions } from "./_messages.ts";
+import { allLayers } from "./_layer_tree.ts";
 import type { LoadSpec } from "./_slot.ts";
 import { type PackedWeights, packWeights, stillShared } from "./_pack.ts";
 import type { OutputStructure, PoolModel, PoolTensorSpec } from "./types.ts";
@@ -35,20 +36,6 @@ function hasStatefulLayer(layers: readonly unknown[]): boolean {
  */
 export function isStatefulModel(model: PoolModel): boolean {
   return hasStatefulLayer(model.layers);
-}
-
-/** Every layer of the tree: the model's layers, nested models' layers, wrapped layers and cells. */
-function allLayers(layers: readonly unknown[], out: object[] = []): object[] {
-  for (const layer of layers) {
-    if (typeof layer !== "object" || layer === null || out.includes(layer)) continue;
-    out.push(layer);
-    const l = layer as { layers?: unknown; children?: () => [string, unknown][] };
-    if (Array.isArray(l.layers)) allLayers(l.layers, out);
-    if (typeof l.children === "function") {
-      allLayers(l.children().flatMap(([, c]) => (Array.isArray(c) ? c : [c])), out);
-    }
-  }
-  return out;
 }
 
 /**

@@ -29,6 +29,8 @@ import {
 import { checkInputs } from "./_validate.ts";
 import { type WorkerSource, workerSource } from "./_worker_source.ts";
 import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
+import { type SetupReport, setupUrls } from "./setup.ts";
+import { classMismatch, unsuppliedLayers } from "./_supplies.ts";
 import {
   type BatchInput,
   type Nested,
@@ -113,10 +115,20 @@ export class WorkerPool implements AsyncDisposable {
   /** The backend the workers' products run on, when `create` was given one. */
   #blasRequest: BlasRequest | undefined = undefined;
   #blasStatus: BlasStatus = { active: false, library: null, kernel: null, reason: null };
+  /** The setup modules every worker imports before building models. */
+  #setup: readonly string[];
+  /** What the workers can build after their setup (`null` from a stand-in worker). */
+  #supplies: SetupReport | null = null;
 
-  private constructor(workers: number, source: WorkerSource, maxStaging: number) {
+  private constructor(
+    workers: number,
+    source: WorkerSource,
+    maxStaging: number,
+    setup: readonly string[],
+  ) {
     this.#source = source;
     this.#maxStaging = maxStaging;
+    this.#setup = setup;
     for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn(i));
   }
 
@@ -126,7 +138,14 @@ export class WorkerPool implements AsyncDisposable {
    * (`pool.size` says how many started). Throws a `RangeError` for a worker count that is not a
    * positive integer, and an error naming the COOP/COEP headers on a page without
    * `SharedArrayBuffer` (not cross-origin isolated). A worker module that does not load rejects
-   * with its URL and the reason.
+   * with its URL and the reason; so does a setup module (`setup`) that does not import or
+   * exports something else than Lambda bodies and layer factories.
+   *
+   * @example
+   * ```ts ignore
+   * // Lambda bodies and layer classes of your own, by name, in every worker:
+   * await using pool = await WorkerPool.create({ setup: new URL("./my_layers.ts", import.meta.url) });
+   * ```
    */
   static async create(options: PoolOptions = {}): Promise<WorkerPool> {
     const cores = navigator.hardwareConcurrency ?? 1;
@@ -145,17 +164,21 @@ export class WorkerPool implements AsyncDisposable {
     }
     checkSharedMemory();
     const source = workerSource(options.workerUrl);
-    const pool = new WorkerPool(workers, source, staging);
+    const setup = setupUrls(options.setup);
+    const pool = new WorkerPool(workers, source, staging, setup);
     if (blas !== undefined) {
       // Vetted here once (its one line, if any); the workers then all run the same backend.
       pool.#blasStatus = withBlas(blas, blasStatus);
       pool.#blasRequest = pool.#blasStatus.active ? blas : false;
     }
     try {
-      await Promise.all(pool.#slots.map((s) => s.ready));
+      const reports = await Promise.all(pool.#slots.map((s) => s.ready));
+      pool.#supplies = reports[0] ?? null;
     } catch (e) {
+      // A worker that did not start is dead; one whose setup failed is alive.
+      const started = pool.#slots.every((s) => s.alive);
       await pool.close();
-      const hint = source.isDefault
+      const hint = source.isDefault && !started
         ? " (after bundling, pass workerUrl: the URL of the bundled @kerno/kerno/worker entry)"
         : "";
       throw new Error(`WorkerPool could not start its workers: ${describe(e)}${hint}`, {
@@ -192,7 +215,10 @@ export class WorkerPool implements AsyncDisposable {
    * Loads `model` into every worker and returns its handle (the same handle for the same model).
    * The weights are packed once into a `SharedArrayBuffer` and the model's own variables are
    * pointed at it, so a later `setWeights` on the model is seen by the workers. Rejects when a
-   * worker cannot rebuild the model from its config.
+   * worker cannot rebuild the model from its config: a Lambda layer whose body no setup module
+   * supplies, a layer class the workers do not have, or a rebuilt copy whose layer classes differ
+   * from the model's (a class of yours under a built-in Keras name); the error names the layers
+   * and says how to supply them.
    */
   async load(model: PoolModel): Promise<ModelHandle> {
     this.#assertOpen();
@@ -436,7 +462,7 @@ export class WorkerPool implements AsyncDisposable {
 
   #spawn(index: number): WorkerSlot {
     this.#live++;
-    return new WorkerSlot(index, this.#source, () => this.#live--);
+    return new WorkerSlot(index, this.#source, this.#setup, () => this.#live--);
   }
 
   #replaceDead(): void {
@@ -457,8 +483,12 @@ export class WorkerPool implements AsyncDisposable {
         `Model "${handle.name}" is not loaded in this pool (unloaded or foreign)`,
       );
     }
+    const fresh = !handle;
     if (!handle) {
       handle = new ModelHandle(modelOrHandle as PoolModel);
+      const refusal = this.#supplies &&
+        unsuppliedLayers(modelOf(handle), loadSpecOf(handle).json, this.#supplies);
+      if (refusal) throw new TypeError(refusal);
     } else {
       const dropped = refreshHandle(handle);
       if (dropped !== null) {
@@ -468,13 +498,18 @@ export class WorkerPool implements AsyncDisposable {
     this.#replaceDead();
     const spec = loadSpecOf(handle);
     const targets = handle.stateful ? [this.#slots[this.#home(handle)]] : this.#slots;
-    await Promise.all(targets.map((s) =>
+    const built = await Promise.all(targets.map((s) =>
       s.ensureLoaded(spec).catch((e) => {
         throw new Error(`Worker ${s.index} could not load model "${handle.name}": ${describe(e)}`, {
           cause: e,
         });
       })
     ));
+    const mismatch = fresh && classMismatch(modelOf(handle), built[0]);
+    if (mismatch) {
+      await Promise.all(targets.map((s) => s.unload(spec.id).catch(() => {})));
+      throw new TypeError(mismatch);
+    }
     this.#handles.add(handle);
     this.#byModel.set(modelOf(handle), handle);
     return handle;

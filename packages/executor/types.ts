@@ -5,6 +5,7 @@
  * @module
  */
 import type { BlasRequest, DType, Tensor } from "@kerno/tensor";
+import type { SetupSource } from "./setup.ts";
 
 /** How a model nests its flat outputs: an index into them, or a list of structures. */
 export type OutputStructure = number | OutputStructure[];
@@ -88,6 +89,22 @@ export interface PoolOptions {
    * ```
    */
   workerUrl?: string | URL;
+  /**
+   * Setup modules every worker imports before it builds a model (a URL, or a file path in Deno;
+   * or a list of them): workers rebuild each model from its Keras config and cannot receive
+   * functions, so a model with Lambda layers or layer classes of your own needs them here. A
+   * module exports `lambdas` (Lambda bodies by layer name, as `loadModel` takes them) and
+   * `customObjects` (layer factories by Keras class name), or registers classes with
+   * `registerLayer` when imported. See {@linkcode PoolSetup}.
+   *
+   * @example
+   * ```ts ignore
+   * const setup = new URL("./my_layers.ts", import.meta.url);
+   * const model = await loadModel("model.keras", await importSetup(setup)); // same functions here
+   * await using pool = await WorkerPool.create({ setup });
+   * ```
+   */
+  setup?: SetupSource;
   /**
    * Run the workers' matrix products on a native BLAS, one BLAS thread per worker: `true` finds
    * a library, a string is its path, `false` keeps the WebAssembly core. Needs `--allow-ffi`.

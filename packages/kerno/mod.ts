@@ -94,4 +94,4 @@ export {
   writeNpy,
 } from "@kerno/io";
 export type { FileSource } from "@kerno/io";
-export { WorkerPool } from "@kerno/executor";
+export { importSetup, type PoolSetup, type SetupSource, WorkerPool } from "@kerno/executor";
