@@ -22,13 +22,18 @@ export function splitRows(start: number, end: number, size: number): RowRange[] 
   return out;
 }
 
+/** The shards of the tail end are at most this many rows, even when a batch is larger. */
+const TAIL_ROWS = 32;
+
 /**
  * Hands out the shards of `[start, end)` in order. With a fixed `size` every shard has `size` rows
  * (the last may be shorter). Without one, shards are guided: each takes about half of an even
- * share of what is left (`remaining / (2 × workers)`) in whole `batch`es, so shards start large
- * (few messages) and shrink towards the end, where a worker that finishes early waits at most one
- * small shard for the others. Once that share is under a batch, what is left is split evenly, at
- * most one batch per shard.
+ * share of what is left (`remaining / (2 × workers)`), in whole `batch`es while that share is at
+ * least a batch, so shards start large (few messages) and shrink towards the end, where a worker
+ * that finishes early waits at most one small shard for the others. Once the share is under
+ * `min(batch, 32)` rows, what is left is split evenly, at most that many rows per shard. A batch
+ * larger than the share is thus cut too: workers of unequal speed (a shared or throttled core)
+ * still finish together.
  */
 export class ShardCursor {
   #next: number;
@@ -56,10 +61,12 @@ export class ShardCursor {
     let n = this.#size;
     if (n === undefined) {
       const share = Math.ceil(left / (2 * this.#workers));
+      const tail = Math.min(this.#batch, TAIL_ROWS);
       if (share >= this.#batch) n = Math.ceil(share / this.#batch) * this.#batch;
+      else if (share >= tail) n = share;
       else {
-        // Less than a batch each: split what is left evenly, at most a batch a shard, from now on.
-        n = this.#size = Math.min(this.#batch, Math.ceil(left / this.#workers));
+        // Less than a tail shard each: split what is left evenly, from now on.
+        n = this.#size = Math.min(tail, Math.ceil(left / this.#workers));
       }
     }
     const shard = { start: this.#next, end: Math.min(this.#end, this.#next + n) };

@@ -28,7 +28,10 @@ export interface WorkerModel {
   /** Variables in Keras order; their `value` is replaced by views of shared memory. */
   readonly weights: readonly { value: Tensor }[];
   /** Runs the model on concrete inputs; returns the flat outputs. */
-  predictFlat(inputs: Tensor[], options: { batchSize?: number; blas?: BlasRequest }): Tensor[];
+  predictFlat(
+    inputs: Tensor[],
+    options: { batchSize?: number; blas?: BlasRequest; into?: readonly (TensorData | null)[] },
+  ): Tensor[];
   /** Layers, searched for `resetStates()` by {@linkcode ControlApi.resetStates}. */
   readonly layers?: readonly unknown[];
 }
@@ -106,6 +109,8 @@ function copyOut(y: Tensor, ref: SharedRef, index: number): void {
         `shape [${ref.shape.join(", ")}]`,
     );
   }
+  // The model wrote it in place (it was asked to): nothing to copy.
+  if (y.data.buffer === ref.buffer && y.data.byteOffset === ref.byteOffset) return;
   view(ref).data.set(y.data);
 }
 
@@ -184,11 +189,13 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
         const step = job.batchSize ?? DEFAULT_BATCH;
         for (let a = 0; a < rows; a += step) {
           const b = Math.min(rows, a + step);
+          const outs = job.outputs.map((r) => subRows(r, a, b));
           const ys = model.predictFlat(job.inputs.map((r) => view(subRows(r, a, b))), {
             batchSize: job.batchSize,
             blas: job.blas,
+            into: outs.map((r) => view(r).data),
           });
-          copyAll(ys, job.outputs.map((r) => subRows(r, a, b)));
+          copyAll(ys, outs);
         }
       }
       post({ kerno: "done", jobId: job.jobId, results: null });

@@ -139,8 +139,9 @@ export interface PredictOptions {
   onProgress?: (progress: PredictProgress) => void;
   /**
    * Rows per shard, the unit of work a worker takes and of progress. By default shards are
-   * guided: large at first, then shrinking to one batch as the rows run out, so workers finish
-   * together. Results are bit-identical for any value.
+   * guided: large at first, then shrinking to one batch (at most 32 rows) as the rows run out,
+   * so workers finish together, even on cores of unequal speed. Results are bit-identical for
+   * any value.
    */
   shardRows?: number;
   /** This call's product backend (see {@linkcode PoolOptions.blas}); default: the pool's. */

@@ -37,6 +37,14 @@ export interface CallContext {
    * {@linkcode Layer.callArguments}, e.g. Attention's `return_attention_scores`).
    */
   readonly callArgs?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the caller would like the outputs written, one entry per output (`null`: no wish):
+   * a float32 array of exactly the output's size. A layer may write output `i` there and
+   * return a tensor over it, or ignore the wish (the caller then copies). Keras has no such
+   * argument; the model uses it to write the last layer's output straight into a pool
+   * worker's shared output rows or into a batched call's output.
+   */
+  readonly into?: readonly (Float32Array | null)[];
 }
 
 /** Shapes a layer's `computeOutputShape` receives besides the input shapes. */

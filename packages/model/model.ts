@@ -1,4 +1,4 @@
-import { type BlasRequest, type DType, Tensor, withBlas } from "@kerno/tensor";
+import { type BlasRequest, type DType, Tensor, type TensorData, withBlas } from "@kerno/tensor";
 import {
   type CallContext,
   Layer,
@@ -14,7 +14,7 @@ import {
   SymbolicTensor,
   withLimits,
 } from "@kerno/layers";
-import { concatRows, sliceRows } from "./batching.ts";
+import { checkInto, growRows, placeOutput, rowsOf, sliceRows } from "./batching.ts";
 import {
   checkInputShapes,
   checkInputSizes,
@@ -62,6 +62,13 @@ export interface PredictOptions {
   blas?: BlasRequest;
   /** Limits on top of the current ones; `maxPredictInputValues` bounds the input size. */
   limits?: Partial<Limits>;
+  /**
+   * Arrays to receive the flat outputs (one per output, `null` for none), each of the output's
+   * element type and exact size: the results are written there and the returned tensors view
+   * them. Reusing the same arrays across calls saves allocating (and, on Linux, first touching)
+   * fresh output memory at every call.
+   */
+  into?: readonly (TensorData | null)[];
 }
 
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
@@ -347,6 +354,7 @@ export class Model extends Layer {
       inputs,
       context?.masks ?? [],
       this.#outputs,
+      context?.into,
     );
     this.#lastMasks = run.masks;
     return run.outputs;
@@ -419,15 +427,26 @@ export class Model extends Layer {
         `predict(): batchSize must be a positive integer, received ${batchSize}`,
       );
     }
-    const run = (inputs: Tensor[]): Tensor[] =>
-      runGraph(this.#graph!.nodes, this.#inputs, inputs, [], this.#outputs).outputs;
-    if (rows <= batchSize) return run(xs);
-    const parts: Tensor[][] = [];
-    for (let start = 0; start < rows; start += batchSize) {
+    const into = checkInto(this.name, this.#outputs, rows, options.into);
+    const run = (inputs: Tensor[], dests: readonly (TensorData | null)[]): Tensor[] => {
+      const wish = dests.map((d) => d instanceof Float32Array ? d : null);
+      const ys = runGraph(this.#graph!.nodes, this.#inputs, inputs, [], this.#outputs, wish);
+      return ys.outputs.map((y, i) => placeOutput(this.name, i, y, dests[i] ?? null));
+    };
+    if (rows <= batchSize) return run(xs, into);
+    // The first batch sizes the outputs; every later batch writes into its rows of them.
+    const first = run(
+      xs.map((t) => sliceRows(t, 0, batchSize)),
+      into.map((d) => rowsOf(d, 0, batchSize, rows)),
+    );
+    const outs = first.map((y, i) =>
+      into[i] ? new Tensor(into[i]!, [rows, ...y.shape.slice(1)]) : growRows(y, rows)
+    );
+    for (let start = batchSize; start < rows; start += batchSize) {
       const end = Math.min(rows, start + batchSize);
-      parts.push(run(xs.map((t) => sliceRows(t, start, end))));
+      run(xs.map((t) => sliceRows(t, start, end)), outs.map((o) => sliceRows(o, start, end).data));
     }
-    return this.#outputs.map((_, i) => concatRows(parts.map((p) => p[i])));
+    return outs;
   }
 
   /**

@@ -20,6 +20,10 @@ export interface GraphRun {
  * Runs the layer calls of a graph on concrete tensors, in topological order. Masks follow Keras:
  * a call with an explicit `mask` uses it; otherwise a call without `initial_state` receives the
  * masks its inputs carry; each layer's `computeMask` gives the masks of its outputs.
+ *
+ * `into` (one entry per output, optional) passes the caller's wish for where an output should
+ * be written to the layer that produces it ({@linkcode CallContext.into}); the layer may ignore
+ * it, so the caller checks where each output landed.
  */
 export function runGraph(
   nodes: readonly Node[],
@@ -27,7 +31,13 @@ export function runGraph(
   values: readonly Tensor[],
   inputMasks: readonly (Tensor | null)[],
   outputs: readonly SymbolicTensor[],
+  into: readonly (Float32Array | null)[] = [],
 ): GraphRun {
+  const wish = new Map<SymbolicTensor, Float32Array>();
+  outputs.forEach((t, i) => {
+    const dest = into[i];
+    if (dest && !wish.has(t)) wish.set(t, dest);
+  });
   const value = new Map<SymbolicTensor, Tensor>();
   const mask = new Map<SymbolicTensor, Tensor | null>();
   // Uses left of each tensor, so intermediate results can be dropped once read for the last time.
@@ -69,12 +79,14 @@ export function runGraph(
     } else {
       masks = call.inputs.map((t) => mask.get(t) ?? null);
     }
+    const dests = wish.size === 0 ? null : node.outputs.map((t) => wish.get(t) ?? null);
     const context: CallContext = {
       masks,
       initialState,
       training: false,
       extraArgs: call.extraArgs,
       callArgs: call.kwargs,
+      ...(dests?.some((d) => d !== null) ? { into: dests } : {}),
     };
     checkOutputSizes(node, ins);
     const outs = node.layer.call(ins, context);

@@ -1,4 +1,4 @@
-import { reverseTime, type Tensor } from "@kerno/tensor";
+import { reverseTime, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import {
@@ -197,12 +197,53 @@ export class Bidirectional extends Layer {
       bInit = context.initialState.slice(half);
     }
     const x = [inputs[0]];
-    const f = this.forwardLayer.call(x, { ...context, initialState: fInit });
-    const b = this.backwardLayer.call(x, { ...context, initialState: bInit });
+    if (this.mergeMode === "concat" && this.returnSequences) {
+      const into = context.into?.[0] ?? null;
+      return this.#callConcatSequences(x, { ...context, into: undefined }, fInit, bInit, into);
+    }
+    const f = this.forwardLayer.call(x, { ...context, initialState: fInit, into: undefined });
+    const b = this.backwardLayer.call(x, { ...context, initialState: bInit, into: undefined });
     const y = f[0];
     const yRev = this.returnSequences ? reverseTime(b[0]) : b[0];
     const merged = this.mergeMode === null ? [y, yRev] : [mergeOutputs(y, yRev, this.mergeMode)];
     return [...merged, ...f.slice(1), ...b.slice(1)];
+  }
+
+  /**
+   * The concat merge of returned sequences, with each direction writing its outputs straight
+   * into its columns of the merged array (the backward one reversed into forward time): no
+   * separate sequences, flip or concatenation. The merged array is `context.into[0]` when
+   * given with the right size.
+   */
+  #callConcatSequences(
+    x: readonly Tensor[],
+    context: CallContext,
+    fInit: Tensor[] | null,
+    bInit: Tensor[] | null,
+    into: Float32Array | null = null,
+  ): Tensor[] {
+    const [batch, T] = x[0].shape;
+    const wf = this.forwardLayer.cell.outputSize, wb = this.backwardLayer.cell.outputSize;
+    const width = wf + wb;
+    const merged = into?.length === batch * T * width ? into : new Float32Array(batch * T * width);
+    const at = (offset: number, reverse: boolean) => ({
+      data: merged,
+      offset,
+      rowStride: T * width,
+      stepStride: width,
+      reverse,
+    });
+    const f = this.forwardLayer.callIntoSequence(
+      x,
+      { ...context, initialState: fInit },
+      at(0, false),
+    );
+    const b = this.backwardLayer.callIntoSequence(
+      x,
+      { ...context, initialState: bInit },
+      at(wf, true),
+    );
+    return [new Tensor(merged, [batch, T, width]), ...f, ...b];
   }
 
   /** Sets both directions' states back to zeros; the layer must be stateful. */

@@ -11,7 +11,7 @@ import {
 import { deserializeLayer, type DeserializeOptions, serializeLayer } from "../registry.ts";
 import type { Shape } from "../shape.ts";
 import { cellInputDim, RNNCell } from "./cell.ts";
-import { runRecurrence } from "./rnn_loop.ts";
+import { runRecurrence, type SequenceTarget, wholeSequence } from "./rnn_loop.ts";
 import { StackedRNNCells } from "./stacked_rnn_cells.ts";
 
 /** Options of {@linkcode RNN} and of every recurrent layer (Keras's arguments, camelCase). */
@@ -185,23 +185,56 @@ export class RNN extends Layer {
     return [out, ...new Array(this.outputCount() - 1).fill(false)];
   }
 
-  /** Runs the loop on `[batch, T, features]` (see {@linkcode RNNOptions}). */
+  /**
+   * Runs the loop on `[batch, T, features]` (see {@linkcode RNNOptions}). A returned sequence
+   * is written into `context.into[0]` when that has the sequence's size.
+   */
   override call(inputs: readonly Tensor[], context: CallContext): Tensor[] {
+    const [batch, steps] = inputs[0].shape;
+    const units = this.cell.outputSize;
+    const into = context.into?.[0] ?? null;
+    const target = this.returnSequences && into?.length === batch * steps * units
+      ? wholeSequence(into, steps, units)
+      : null;
+    const [output, ...states] = this.#run(inputs, context, target);
+    return [
+      new Tensor(output, this.returnSequences ? [batch, steps, units] : [batch, units]),
+      ...states,
+    ];
+  }
+
+  /**
+   * The call of a layer that returns sequences, with the sequence written into `target` instead
+   * of a new array (Bidirectional's merge); returns the final states when `returnState` is set,
+   * else nothing.
+   * @ignore
+   */
+  callIntoSequence(
+    inputs: readonly Tensor[],
+    context: CallContext,
+    target: SequenceTarget,
+  ): Tensor[] {
+    if (!this.returnSequences) {
+      throw new TypeError(`Layer "${this.name}": callIntoSequence needs return_sequences=True`);
+    }
+    return this.#run(inputs, context, target).slice(1) as Tensor[];
+  }
+
+  #run(
+    inputs: readonly Tensor[],
+    context: CallContext,
+    target: SequenceTarget | null,
+  ): [Float32Array, ...Tensor[]] {
     const x = inputs[0];
     this.#checkInput(x);
     const [batch, steps] = x.shape;
     const states = this.#initialStates(batch, context.initialState);
     const mask = this.#rowMask(context.masks[0] ?? null, batch, steps);
-    const r = runRecurrence(this.cell, x, states, mask, this);
+    const r = runRecurrence(this.cell, x, states, mask, this, target);
     if (this.stateful) this.#states = r.states;
-    const units = this.cell.outputSize;
-    const output = new Tensor(
-      r.output,
-      this.returnSequences ? [batch, steps, units] : [batch, units],
-    );
-    if (!this.returnState) return [output];
+    if (!this.returnState) return [r.output];
     return [
-      output,
+      r.output,
       ...r.states.map((s, i) => new Tensor(s.slice(), [batch, this.cell.stateSize[i]])),
     ];
   }

@@ -19,9 +19,37 @@ export interface LoopSpec {
   readonly unroll: boolean;
 }
 
+/**
+ * Where the loop writes a returned sequence: the output of processing step `s` for row `b`
+ * starts at `offset + b · rowStride + slot · stepStride`, with `slot = s`, or `T - 1 - s` when
+ * `reverse` is set. A plain `[batch, T, width]` array is `{offset: 0, rowStride: T · width,
+ * stepStride: width, reverse: false}`; Bidirectional's concat merge points both directions
+ * into one array (the backward one at column `width`, reversed into forward time).
+ */
+export interface SequenceTarget {
+  /** The array written. */
+  readonly data: Float32Array;
+  /** Element index of row 0, slot 0. */
+  readonly offset: number;
+  /** Elements between consecutive rows. */
+  readonly rowStride: number;
+  /** Elements between consecutive time slots. */
+  readonly stepStride: number;
+  /** Whether processing step `s` goes to slot `T - 1 - s`. */
+  readonly reverse: boolean;
+}
+
+/** The target of a plain `[batch, T, width]` sequence in `data`. */
+export function wholeSequence(data: Float32Array, T: number, width: number): SequenceTarget {
+  return { data, offset: 0, rowStride: T * width, stepStride: width, reverse: false };
+}
+
 /** What the loop produces. */
 export interface LoopResult {
-  /** `[batch, T, outputSize]` with `returnSequences`, else `[batch, outputSize]`. */
+  /**
+   * `[batch, T, outputSize]` with `returnSequences` (the target's array when one was given),
+   * else `[batch, outputSize]`.
+   */
   readonly output: Float32Array;
   /** The final states, one `[batch · size]` array per state. */
   readonly states: F32[];
@@ -42,13 +70,17 @@ export function runRecurrence(
   states: F32[],
   mask: Uint8Array | null,
   spec: LoopSpec,
+  target: SequenceTarget | null = null,
 ): LoopResult {
-  const [batch] = x.shape;
+  const [batch, T] = x.shape;
+  const seq = spec.returnSequences
+    ? target ?? wholeSequence(new Float32Array(batch * T * cell.outputSize), T, cell.outputSize)
+    : null;
   let steppers: FusedStepper[] | null;
   try {
     steppers = cell.fusedSteppers(batch);
-    if (!steppers) return runGeneric(cell, x, states, mask, spec);
-    return runFused(steppers, x, states, mask, spec, cell.outputSize);
+    if (!steppers) return runGeneric(cell, x, states, mask, spec, seq);
+    return runFused(steppers, x, states, mask, spec, cell.outputSize, seq);
   } catch (e) {
     if (!(e instanceof ResidentMemoryError)) throw e;
   }
@@ -56,7 +88,7 @@ export function runRecurrence(
   // on ordinary arrays. Nothing was computed yet: the core's buffers come before the loop.
   const was = useComputeCore(false);
   try {
-    return runFused(cell.fusedSteppers(batch)!, x, states, mask, spec, cell.outputSize);
+    return runFused(cell.fusedSteppers(batch)!, x, states, mask, spec, cell.outputSize, seq);
   } finally {
     useComputeCore(was);
   }
@@ -87,19 +119,19 @@ function emitOutput(
   }
 }
 
-/** Copies the step's output rows into slot `s` of the `[batch, T, width]` sequence. */
+/** Copies the output rows of processing step `s` into their slot of the sequence `seq`. */
 function storeStep(
-  out: Float32Array,
-  seq: Float32Array,
+  out: F32,
+  seq: SequenceTarget,
   s: number,
   T: number,
   batch: number,
   width: number,
 ): void {
-  for (let b = 0; b < batch; b++) {
-    const src = b * width;
-    const dst = (b * T + s) * width;
-    for (let j = 0; j < width; j++) seq[dst + j] = out[src + j];
+  const data = seq.data, rowStride = seq.rowStride;
+  let dst = seq.offset + (seq.reverse ? T - 1 - s : s) * seq.stepStride;
+  for (let b = 0, src = 0; b < batch; b++, src += width, dst += rowStride) {
+    for (let j = 0; j < width; j++) data[dst + j] = out[src + j];
   }
 }
 
@@ -159,6 +191,7 @@ function runFused(
   mask: Uint8Array | null,
   spec: LoopSpec,
   outSize: number,
+  seq: SequenceTarget | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const w0 = steppers[0].width;
@@ -174,7 +207,7 @@ function runFused(
       mask,
     };
     try {
-      return fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize);
+      return fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize, seq);
     } finally {
       for (const s of steppers) s.dispose?.();
     }
@@ -207,7 +240,7 @@ function runFused(
       states: loopStates,
       mask: loopMask,
     };
-    const result = fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize);
+    const result = fusedLoop(steppers, x, buffers, xsLength, chunk, spec, outSize, seq);
     loopStates.forEach((s, i) => states[i].set(s));
     return { output: result.output, states };
   } finally {
@@ -237,6 +270,7 @@ function fusedLoop(
   chunk: number,
   spec: LoopSpec,
   outSize: number,
+  seq: SequenceTarget | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const first = steppers[0];
@@ -252,7 +286,6 @@ function fusedLoop(
   }
   const top = groups[groups.length - 1];
   const out = new Float32Array(batch * outSize);
-  const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const q = s % chunk;
@@ -276,7 +309,7 @@ function fusedLoop(
   }
   // Without a mask or a sequence to fill, only the last output matters: it is the top h.
   if (mask === null && !seq) emitOutput(top[0], out, null, 0, T, batch, outSize, spec);
-  return { output: seq ?? out, states };
+  return { output: seq?.data ?? out, states };
 }
 
 /** Row-wise select: `out[b] = keep[b] ? a[b] : b[b]` over rows of `width`. */
@@ -308,6 +341,7 @@ function runGeneric(
   initial: F32[],
   mask: Uint8Array | null,
   spec: LoopSpec,
+  seq: SequenceTarget | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const sizes = cell.stateSize;
@@ -322,7 +356,6 @@ function runGeneric(
   const xs = x.f32;
   let states = initial.map((d, i) => new Tensor(d, [batch, sizes[i]]));
   const out = new Float32Array(batch * outSize);
-  const seq = spec.returnSequences ? new Float32Array(batch * T * outSize) : null;
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const xt = new Float32Array(batch * dim);
@@ -349,7 +382,7 @@ function runGeneric(
     states = next;
     if (seq) storeStep(out, seq, s, T, batch, outSize);
   }
-  return { output: seq ?? out, states: states.map((st) => st.f32) };
+  return { output: seq?.data ?? out, states: states.map((st) => st.f32) };
 }
 
 /** Index (in the flat states) of the state Keras repeats as a masked step's output. */
