@@ -1,5 +1,5 @@
 /**
- * `deno task reference [DIR] [--source config|keras|h5|weights|file] [--filter REGEX]`: the
+ * `deno task reference [DIR] [--source config|keras|h5|weights|file|pair] [--filter REGEX]`: the
  * reference-output suite. For every case folder in DIR (default `tests/fixtures/keras`) it builds
  * the model Keras built, loads the weights, runs the recorded inputs (and extra runs, in order),
  * and compares every output with `|got − want| ≤ 1e-5 + 1e-5·|want|`, plus shapes, parameter
@@ -10,8 +10,9 @@
  *
  * `--source` picks where each case's model comes from: `config` (default: `model_config` and
  * `weights` of `case.json`), `keras` (`model.keras`), `h5` (legacy `model.h5`), `weights`
- * (`model_config` + `model.weights.h5`) or `file` (the folder's model file); the last four are
- * read by `@kerno/io`. `--filter REGEX` keeps the entries whose name matches.
+ * (`model_config` + `model.weights.h5`), `file` (the folder's model file) or `pair` (the JSON
+ * config + `save_weights` file taken from `model.h5` or the folder's model file, loaded as
+ * `loadModel(json, { weights })`); the last five are read by `@kerno/io`. `--filter REGEX` keeps the entries whose name matches.
  *
  * @module
  */
@@ -34,7 +35,8 @@ interface Args {
   filter?: RegExp;
 }
 
-const USAGE = "usage: reference.ts [DIR] [--source config|keras|h5|weights|file] [--filter REGEX]";
+const USAGE =
+  "usage: reference.ts [DIR] [--source config|keras|h5|weights|file|pair] [--filter REGEX]";
 
 function parseArgs(args: string[]): Args {
   const out: Args = { dir: DEFAULT_DIR, source: "config" };

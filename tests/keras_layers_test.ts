@@ -1,10 +1,10 @@
 /**
  * The reference suite over `tests/fixtures/keras-layers` (Keras's non-recurrent layers): each case
  * named in `tests/keras_layers_passing.txt` is built from its config and from its `model.keras`,
- * `model.h5` and `model.weights.h5`, with the same checks and tolerance as `reference_test.ts`.
- * Each listed model's config must also round-trip: rebuilt from `model_config`, it writes the same
- * config back, and its summary at 120 columns is Keras's. The list line `all cases` stands for
- * every case folder.
+ * `model.h5` and `model.weights.h5`, and from the JSON config + `save_weights` pair of its
+ * `model.h5`, with the same checks and tolerance as `reference_test.ts`. Each listed model's
+ * config must also round-trip: rebuilt from `model_config`, it writes the same config back, and
+ * its summary at 120 columns is Keras's. The list line `all cases` stands for every case folder.
  */
 import assert from "node:assert/strict";
 import { resetLayerNames } from "@kerno/layers";
@@ -31,7 +31,7 @@ Deno.test("keras-layers fixtures are present and the passing list names real cas
   assert.equal(new Set(expected).size, expected.length, "a case is listed twice");
 });
 
-for (const source of ["config", "keras", "h5", "weights"] as const) {
+for (const source of ["config", "keras", "h5", "weights", "pair"] as const) {
   Deno.test(`keras-layers --source ${source}: every listed case`, async (t) => {
     for (const name of expected) {
       await t.step(name, async () => {

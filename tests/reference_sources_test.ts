@@ -1,8 +1,10 @@
 /**
  * The reference suite run from Keras's own files: every case in `tests/fixtures/keras` rebuilt
- * from its `model.keras`, `model.h5` and `model.weights.h5`, and every real-world model in
- * `../shared/fixtures/keras-wild` loaded from the file its owner saved (read in place, never
- * copied into the repository). Same checks and tolerance as `reference_test.ts`.
+ * from its `model.keras`, `model.h5` and `model.weights.h5`, and from the JSON config +
+ * `save_weights` pair taken from its `model.h5`; every real-world model in
+ * `../shared/fixtures/keras-wild` loaded from the file its owner saved, and from the pair taken
+ * from that file (read in place, never copied into the repository). Same checks and tolerance as
+ * `reference_test.ts`.
  */
 import assert from "node:assert/strict";
 import { listCaseDirs } from "../scripts/_reference/case.ts";
@@ -23,7 +25,7 @@ async function runAll(t: Deno.TestContext, dir: string, source: ModelSource): Pr
   return cases.length;
 }
 
-for (const source of ["keras", "h5", "weights"] as const) {
+for (const source of ["keras", "h5", "weights", "pair"] as const) {
   Deno.test(`reference --source ${source}: every fixture from its model file`, async (t) => {
     assert.ok(await runAll(t, FIXTURES, source) >= 100);
   });
@@ -36,5 +38,15 @@ Deno.test({
   ),
   async fn(t) {
     assert.equal(await runAll(t, WILD_FIXTURES, "file"), 8);
+  },
+});
+
+Deno.test({
+  ...needsOutsideData(
+    "reference --source pair: every keras-wild model as model.json + its save_weights file",
+    WILD_FIXTURES,
+  ),
+  async fn(t) {
+    assert.equal(await runAll(t, WILD_FIXTURES, "pair"), 8);
   },
 });

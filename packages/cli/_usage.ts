@@ -47,9 +47,14 @@ export const PREDICT_HELP = `kerno predict — run a model on .npy inputs and wr
 
 Usage:
   kerno predict --model MODEL --input X.npy [--input X2.npy ...] --output Y.npy [--output Y2.npy ...]
+  kerno predict --model model.json --weights w.h5 --input X.npy --output Y.npy
 
 Options:
-  -m, --model PATH       Model file: .keras, or a legacy .h5 full-model file
+  -m, --model PATH       Model file: .keras, a legacy .h5 full-model file, or a JSON config
+                         (model.to_json(), Keras 2 or 3), which needs --weights
+      --weights PATH     Weights of a JSON config: the .h5 of Keras 2's model.save_weights
+                         (matched by layer order, as Keras does), a Keras 3 .weights.h5 or a
+                         .keras; with a .keras or .h5 model, they replace the file's own
   -i, --input PATH       One .npy per model input, in the model's input order
   -o, --output PATH      One .npy per flat model output, in order; or a single .npz for all
   -w, --workers N        Worker threads (default: all cores; at most the cores and the batches)
@@ -103,12 +108,16 @@ export const SUMMARY_HELP = `kerno summary — print the Keras summary table of 
 
 Usage:
   kerno summary MODEL
+  kerno summary model.json [--weights w.h5]
 
 Prints Keras's summary table, then the inputs to build (name, shape with None for any size,
-dtype; one .npy each for kerno predict, in that order) and the outputs it writes.
+dtype; one .npy each for kerno predict, in that order) and the outputs it writes. MODEL is a
+.keras, a legacy .h5, or a JSON config (model.to_json()): its table needs no weights.
 
 Options:
   -m, --model PATH   The model file (instead of the positional argument)
+      --weights PATH The weights file of a JSON config (save_weights .h5, .weights.h5 or
+                     .keras), loaded and checked against it
       --setup MODULE.ts
                      A module exporting the model's Lambda bodies and layer classes of your
                      own (see kerno predict --help). Repeatable
@@ -119,13 +128,15 @@ Options:
 export const BENCH_HELP = `kerno bench — sequences per second of a model on random inputs
 
 Usage:
-  kerno bench --model MODEL [--batch N] [--workers N] [--iterations K] [--blas [PATH]]
+  kerno bench --model MODEL [--weights W] [--batch N] [--workers N] [--iterations K] [--blas [PATH]]
 
 Runs single-thread model.predict and the worker pool on the same random batch (inputs in
 [-1, 1]; unknown timesteps become --timesteps) and prints the medians after one warm-up run.
 
 Options:
-  -m, --model PATH       The model file
+  -m, --model PATH       The model file (.keras, .h5, or a JSON config)
+      --weights PATH     The weights of a JSON config (without them, the config's initialized
+                         weights are timed)
   -n, --batch N          Rows per run (default 256)
   -t, --timesteps T      Timesteps where the model leaves them open (default 50)
   -w, --workers N        Pool workers (default: all cores)

@@ -57,6 +57,7 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
     args: joinDashValues(rest, { n: "batch", t: "timesteps", w: "workers", k: "iterations" }),
     options: {
       model: { type: "string", short: "m" },
+      weights: { type: "string" },
       batch: { type: "string", short: "n" },
       timesteps: { type: "string", short: "t" },
       workers: { type: "string", short: "w" },
@@ -77,7 +78,12 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
   const timesteps = positiveInt(v.timesteps, "--timesteps", COMMAND) ?? 50;
   const workers = positiveInt(v.workers, "--workers", COMMAND);
   const iterations = positiveInt(v.iterations, "--iterations", COMMAND) ?? 3;
-  const model = await openModel(v.model, v.setup);
+  const model = await openModel(v.model, {
+    weights: v.weights,
+    needsWeights: false,
+    command: COMMAND,
+    setup: v.setup,
+  });
   const xs = randomInputs(model, batch, timesteps);
   await using pool = await WorkerPool.create({ workers, blas, setup: v.setup });
   io.stdout.write(backendLine(blas !== undefined ? pool.blas : blasStatus()) + "\n");

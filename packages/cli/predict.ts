@@ -42,6 +42,7 @@ function parse(args: string[]) {
     args: joinDashValues(args, { w: "workers", b: "batch-size" }),
     options: {
       model: { type: "string", short: "m" },
+      weights: { type: "string" },
       input: { type: "string", short: "i", multiple: true },
       output: { type: "string", short: "o", multiple: true },
       workers: { type: "string", short: "w" },
@@ -98,7 +99,12 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   await checkOutputFiles(outputs);
 
   const setup = v.setup ?? [];
-  const model = await openModel(v.model, setup);
+  const model = await openModel(v.model, {
+    weights: v.weights,
+    needsWeights: true,
+    command: COMMAND,
+    setup,
+  });
   const inNames = specNames(model.inputs);
   if (inputs.length !== model.inputs.length) {
     throw new UsageError(

@@ -119,7 +119,7 @@ Deno.test("openModel names the file once for a file that is not a model", async 
     assert.equal(r.code, 1);
     assert.equal(
       r.err,
-      `kerno: error: cannot load model ${dir}/text.keras: not a Keras model file: expected a .keras zip ("PK\\x03\\x04") or an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n"), found "hello\\\\x0a"\n`,
+      `kerno: error: cannot load model ${dir}/text.keras: not a Keras model file: expected a .keras zip ("PK\\x03\\x04"), an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n") or a JSON config ("{"), found "hello\\\\x0a"\n`,
     );
   });
 });

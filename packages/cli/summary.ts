@@ -1,6 +1,7 @@
 /**
- * `kerno summary`: the Keras summary table of a model file, then each input's name, shape and
- * dtype and each output's name, shape and dtype (what `kerno predict` reads and writes).
+ * `kerno summary`: the Keras summary table of a model file (or of a JSON config, with or without
+ * its weights), then each input's name, shape and dtype and each output's name, shape and dtype
+ * (what `kerno predict` reads and writes).
  *
  * @module
  */
@@ -19,6 +20,7 @@ export async function summaryCommand(args: string[], io: CommandIO): Promise<num
     options: {
       model: { type: "string", short: "m" },
       setup: { type: "string", multiple: true },
+      weights: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -34,7 +36,12 @@ export async function summaryCommand(args: string[], io: CommandIO): Promise<num
   if (paths.length > 1) {
     throw new UsageError(`expected one model file, received ${paths.length}`, COMMAND);
   }
-  const model = await openModel(paths[0], values.setup);
+  const model = await openModel(paths[0], {
+    weights: values.weights,
+    needsWeights: false,
+    command: COMMAND,
+    setup: values.setup,
+  });
   model.summary((line) => io.stdout.write(line + "\n"));
   io.stdout.write("\n" + describeIO(model).join("\n") + "\n");
   return 0;

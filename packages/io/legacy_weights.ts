@@ -25,15 +25,32 @@ function toStrings(value: unknown): string[] {
   return [];
 }
 
+/** Options of {@linkcode loadLegacyWeights}. */
+export interface LegacyWeightsOptions {
+  /**
+   * What the model was read from (`model.json`), named when the file's layers do not line up
+   * with the model's; default `the model`.
+   */
+  modelLabel?: string;
+  /** Collects one line when layers line up by order but their names differ. */
+  notes?: string[];
+}
+
 /**
  * Loads legacy Keras HDF5 weights (`model_weights` of a `.h5` model file, or the root of a Keras 2
  * `save_weights` file) into `model`, the way Keras does: by order. The k-th entry of
  * `layer_names` that has weights goes to the k-th layer of `model.layers` that has weights, and
  * the arrays go in `weight_names` order. Weights in the layout of Keras 2's CuDNNLSTM/CuDNNGRU are
  * converted for LSTM/GRU (see {@linkcode convertCuDNNWeights}). Counts and shapes are all checked
- * before anything is written.
+ * before anything is written; when the counts of layers differ, the error names the layers found
+ * in only one of the file and the model.
  */
-export function loadLegacyWeights(model: Model, group: H5Group, label: string): void {
+export function loadLegacyWeights(
+  model: Model,
+  group: H5Group,
+  label: string,
+  options: LegacyWeightsOptions = {},
+): void {
   const layerNames = readChunkedAttr(group, "layer_names");
   if (!layerNames) {
     throw new TypeError(
@@ -53,13 +70,16 @@ export function loadLegacyWeights(model: Model, group: H5Group, label: string): 
     })
     .filter((l) => l.weightNames.length > 0);
   const modelLayers = model.layers.filter((l) => l.weights.length > 0);
+  const modelLabel = options.modelLabel ?? "the model";
+  const fileNames = fileLayers.map((l) => l.name);
+  const modelNames = modelLayers.map((l) => l.name);
   if (fileLayers.length !== modelLayers.length) {
     throw new RangeError(
       `${label}: the file has weights for ${fileLayers.length} layers (${
-        fileLayers.map((l) => l.name).join(", ")
-      }), but the model has ${modelLayers.length} layers with weights (${
-        modelLayers.map((l) => l.name).join(", ")
-      })`,
+        fileNames.join(", ")
+      }), but ${modelLabel} has ${modelLayers.length} layers with weights (${
+        modelNames.join(", ")
+      })${unmatched(fileNames, modelNames, "the file", modelLabel)}`,
     );
   }
   const plan: PlannedWeight[] = [];
@@ -90,4 +110,20 @@ export function loadLegacyWeights(model: Model, group: H5Group, label: string): 
     });
   });
   applyWeights(plan, (v) => owners.get(v) ?? v.owner.name);
+  if (fileNames.some((n, k) => n !== modelNames[k])) {
+    options.notes?.push(
+      `${label}: layers matched to ${modelLabel} by order, as Keras does: ${
+        fileNames.map((n, k) => n === modelNames[k] ? n : `${n} -> ${modelNames[k]}`).join(", ")
+      }`,
+    );
+  }
+}
+
+/** `; only in A: "x"; only in B: "y"` for names in one list and not the other (or ""). */
+function unmatched(a: string[], b: string[], aLabel: string, bLabel: string): string {
+  const onlyA = a.filter((n) => !b.includes(n));
+  const onlyB = b.filter((n) => !a.includes(n));
+  const list = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
+  return (onlyA.length > 0 ? `; only in ${aLabel}: ${list(onlyA)}` : "") +
+    (onlyB.length > 0 ? `; only in ${bLabel}: ${list(onlyB)}` : "");
 }

@@ -1,33 +1,43 @@
-import { H5Dataset, type H5Group, hasHdf5Signature, readH5 } from "./h5/mod.ts";
-import { buildModel, type Model } from "./_model_api.ts";
-import {
-  checkJsonDepth,
-  type LambdaSupply,
-  type Layer,
-  type LayerFactory,
-  type Limits,
-  MultiHeadAttention,
-  RNN,
-  StackedRNNCells,
-  type WeightSource,
-  withLimits,
-} from "@kerno/layers";
+import { H5Dataset, hasHdf5Signature, readH5 } from "./h5/mod.ts";
+import type { Model } from "./_model_api.ts";
+import { type LambdaSupply, type LayerFactory, type Limits, withLimits } from "@kerno/layers";
 import { weightBudget } from "./_weight_budget.ts";
-import { describeStart, type FileSource, readSource, withLabel } from "./_source.ts";
+import { describeStart, type FileSource, readSource } from "./_source.ts";
+import { buildFromConfig, parseJson, parseObject, useDeserializedVariablePaths } from "./_build.ts";
+import {
+  checkTopLevel,
+  loadWeightsFile,
+  openWeightsFile,
+  weightsFileBudget,
+  weightsFileVersion,
+} from "./_weights_file.ts";
 import { loadKerasWeights } from "./keras_weights.ts";
-import { translateLegacyConfig } from "./legacy_config.ts";
 import { loadLegacyWeights } from "./legacy_weights.ts";
 import { hasZipSignature, readZip } from "./zip.ts";
 import { type BlasRequest, blasStatus, withBlas } from "@kerno/tensor";
 
+export { isKeras2Version } from "./_build.ts";
 export type { FileSource } from "./_source.ts";
 
 /** Options of {@linkcode loadModel}. */
 export interface LoadModelOptions {
   /**
+   * The weights of a model given as a JSON config (the text of Keras's `model.to_json()`), read
+   * as `source` is: a Keras 2 `model.save_weights("w.h5")` file or the `model_weights` of a legacy
+   * `.h5` (matched by layer order, as Keras's `load_weights` does), a Keras 3 `.weights.h5`
+   * (matched by structure), or a `.keras` archive (its `model.weights.h5`). `false` builds a JSON
+   * config without weights: its initializers fill them, as with Keras's `model_from_json` (for
+   * `summary()`, not for predictions). With a `.keras` or `.h5` model file, the weights given
+   * replace the file's own, as `load_model` then `load_weights` would.
+   */
+  weights?: FileSource | false;
+  /** Name of the weights file in error messages when bytes are given (default `<weights bytes>`). */
+  weightsLabel?: string;
+  /**
    * Read `hard_sigmoid` as Keras 2's `clip(0.2x + 0.5, 0, 1)`. Defaults to true for a file
    * written by Keras 1 or 2 (the function it was trained with) and false otherwise; pass `false`
-   * for Keras 3's reading of an old file (`clip(x/6 + 0.5, 0, 1)`).
+   * for Keras 3's reading of an old file (`clip(x/6 + 0.5, 0, 1)`). For a JSON config the
+   * version is its `keras_version` key (which `to_json()` writes), else the weights file's.
    */
   keras2HardSigmoid?: boolean;
   /** Collects one line per legacy translation (and the hard_sigmoid choice). */
@@ -51,22 +61,31 @@ export interface LoadModelOptions {
   blas?: BlasRequest;
   /**
    * Limits on top of the current ones (see `Limits`): archive entry size and compression ratio,
-   * config nesting, weight sizes. A config may never declare more weights than the file holds.
+   * config nesting, weight sizes; they apply to the model file and to the weights file. A config
+   * may never declare more weights than its weights file holds.
    */
   limits?: Partial<Limits>;
 }
 
-/** Whether a `keras_version` string is Keras 1 or 2 (`2.2.4-tf`, `2.13.1`, …). */
-export function isKeras2Version(version: unknown): boolean {
-  return typeof version === "string" && /^[12]\./.test(version);
+/** Options of {@linkcode modelFromBytes}: those of {@linkcode loadModel}, weights as bytes. */
+export interface ModelFromBytesOptions extends Omit<LoadModelOptions, "weights"> {
+  /** The weights file's bytes (see {@linkcode LoadModelOptions.weights}), or `false`. */
+  weights?: Uint8Array | ArrayBuffer | false;
 }
 
 /**
- * Loads a Keras model file: a `.keras` archive (Keras 3) or a legacy HDF5 `.h5` (Keras 2,
- * tf.keras, or Keras 3's `model.save("x.h5")`). The format is detected from the magic bytes, not
- * the name. `source` is a path (Deno only), a `URL` (fetched; `file:` URLs need Deno), a
- * `Response`, or the file's bytes; in a browser, pass a URL, a `Response` or bytes. Legacy configs are translated (see {@linkcode translateLegacyConfig}); weights are
- * matched by structure (`.keras`) or by order (`.h5`), all checked before any is set.
+ * Loads a Keras model: a `.keras` archive (Keras 3), a legacy HDF5 `.h5` (Keras 2, tf.keras, or
+ * Keras 3's `model.save("x.h5")`), or a JSON config (`model.to_json()`, Keras 2 or 3) with its
+ * weights file given as `weights` (Keras 2's `save_weights("w.h5")`, a Keras 3 `.weights.h5`, or
+ * a `.keras`). The format is detected from the first bytes, not the name. `source` and `weights`
+ * are each a path (Deno only), a `URL` (fetched; `file:` URLs need Deno), a `Response`, or the
+ * file's bytes; in a browser, pass a URL, a `Response` or bytes. Legacy configs are translated
+ * (see {@linkcode translateLegacyConfig}); weights are matched by structure (`.keras`,
+ * `.weights.h5`) or by layer order (legacy `.h5`, as Keras does), all checked before any is set:
+ * an error names the files, the layer, the weight and both shapes.
+ *
+ * A JSON config without `weights` is refused (its weights would be random); pass
+ * `weights: false` to build it with freshly initialized weights, e.g. for `summary()`.
  *
  * @example
  * ```ts ignore
@@ -74,6 +93,8 @@ export function isKeras2Version(version: unknown): boolean {
  * const notes: string[] = [];
  * const model = await loadModel("lstm_model.h5", { notes });
  * notes.forEach((n) => console.log(n));
+ * // Keras 2: open("model.json", "w").write(model.to_json()); model.save_weights("w.h5")
+ * const pair = await loadModel("model.json", { weights: "w.h5" });
  * const inBrowser = await loadModel(new URL("model.keras", location.href)); // fetched
  * ```
  */
@@ -83,25 +104,71 @@ export async function loadModel(
 ): Promise<Model> {
   checkBlasOption(options.blas, typeof source === "string" ? source : "<source>");
   const { bytes, label } = await readSource(source, options.label);
-  return modelFromBytes(bytes, { ...options, label });
+  const { weights: weightsSource, ...rest } = options;
+  if (weightsSource === undefined || weightsSource === false) {
+    return modelFromBytes(bytes, { ...rest, label, weights: weightsSource });
+  }
+  const weights = await readSource(weightsSource, options.weightsLabel ?? WEIGHTS_BYTES);
+  return modelFromBytes(bytes, {
+    ...rest,
+    label,
+    weights: weights.bytes,
+    weightsLabel: weights.label,
+  });
 }
 
+const WEIGHTS_BYTES = "<weights bytes>";
+
 /** {@linkcode loadModel} on bytes already in memory (no file system needed). */
-export function modelFromBytes(bytes: Uint8Array, options: LoadModelOptions = {}): Model {
+export function modelFromBytes(bytes: Uint8Array, options: ModelFromBytesOptions = {}): Model {
   const label = options.label ?? "<bytes>";
   const blas = options.blas;
   checkBlasOption(blas, label);
-  const model = hasZipSignature(bytes)
-    ? withLimits(options.limits, () => loadArchive(bytes, label, options))
-    : hasHdf5Signature(bytes)
-    ? withLimits(options.limits, () => loadLegacyH5(bytes, label, options))
-    : null;
-  if (model === null) throw notAModel(bytes, label);
+  const weights = weightsBytes(options.weights, label);
+  const weightsLabel = options.weightsLabel ?? WEIGHTS_BYTES;
+  const kind = modelFileKind(bytes);
+  if (kind === null) throw notAModel(bytes, label);
+  const model = withLimits(options.limits, () => {
+    if (kind === "json") return loadConfigJson(bytes, label, weights, weightsLabel, options);
+    const m = kind === "keras"
+      ? loadArchive(bytes, label, options)
+      : loadLegacyH5(bytes, label, options);
+    if (weights) {
+      const file = openWeightsFile(weights, weightsLabel, label);
+      loadWeightsFile(m, file, { modelLabel: label, notes: options.notes });
+    }
+    return m;
+  });
   if (blas !== undefined) {
     model.blas = blas;
     withBlas(blas, blasStatus); // loads and vets the library now: its one line, if any
   }
   return model;
+}
+
+/**
+ * What a model file is, from its first bytes: a `.keras` zip, an HDF5 `.h5`, a JSON config
+ * (its first character other than white space is `{`), or `null` for none of them.
+ */
+export function modelFileKind(bytes: Uint8Array): "keras" | "h5" | "json" | null {
+  if (hasZipSignature(bytes)) return "keras";
+  if (hasHdf5Signature(bytes)) return "h5";
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 BOM
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  ) i++;
+  return bytes[i] === 0x7b ? "json" : null;
+}
+
+function weightsBytes(weights: unknown, label: string): Uint8Array | false | undefined {
+  if (weights === undefined || weights === false || weights instanceof Uint8Array) return weights;
+  if (weights instanceof ArrayBuffer) return new Uint8Array(weights);
+  throw new TypeError(
+    `${label}: modelFromBytes takes weights as a Uint8Array, an ArrayBuffer or false, received ${
+      Object.prototype.toString.call(weights)
+    } (loadModel reads paths, URLs and Responses)`,
+  );
 }
 
 function checkBlasOption(blas: unknown, label: string): void {
@@ -112,74 +179,37 @@ function checkBlasOption(blas: unknown, label: string): void {
 
 function notAModel(bytes: Uint8Array, label: string): TypeError {
   return new TypeError(
-    `${label}: not a Keras model file: expected a .keras zip ("PK\\x03\\x04") or an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n"), found ${
+    `${label}: not a Keras model file: expected a .keras zip ("PK\\x03\\x04"), an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n") or a JSON config ("{"), found ${
       describeStart(bytes)
     }`,
   );
 }
 
-function hardSigmoidChoice(
-  config: unknown,
-  version: unknown,
-  options: LoadModelOptions,
-  notes: string[],
+/**
+ * A JSON config (`model.to_json()`) with its weights file, as Keras's `model_from_json` then
+ * `load_weights`. The model may declare no more weights than the weights file holds.
+ */
+function loadConfigJson(
+  bytes: Uint8Array,
   label: string,
-): boolean {
-  const keras2 = options.keras2HardSigmoid ?? isKeras2Version(version);
-  if (keras2 && JSON.stringify(config).includes('"hard_sigmoid"')) {
-    notes.push(
-      `${label}: hard_sigmoid read as Keras 2's clip(0.2x + 0.5, 0, 1)${
-        options.keras2HardSigmoid === undefined
-          ? ` (file written by Keras ${version}; pass keras2HardSigmoid: false for Keras 3's x/6 + 0.5)`
-          : ""
-      }`,
-    );
-  }
-  return keras2;
-}
-
-function build(
-  config: unknown,
-  version: unknown,
-  options: LoadModelOptions,
-  label: string,
-  weights: WeightSource,
+  weights: Uint8Array | false | undefined,
+  weightsLabel: string,
+  options: ModelFromBytesOptions,
 ): Model {
-  const notes = options.notes ?? [];
-  try {
-    const translated = translateLegacyConfig(config, notes);
-    const keras2HardSigmoid = hardSigmoidChoice(translated, version, options, notes, label);
-    return withLimits(undefined, () =>
-      buildModel(translated, {
-        notes,
-        keras2HardSigmoid,
-        customObjects: options.customObjects,
-        lambdas: options.lambdas,
-      }), weights);
-  } catch (e) {
-    withLabel(e, label);
-  }
-}
-
-function parseJson(bytes: Uint8Array | string, label: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new TypeError(`${label}: invalid JSON (${(e as Error).message})`);
-  }
-  checkJsonDepth(value, label);
-  return value;
-}
-
-function parseObject(bytes: Uint8Array | string, label: string): Record<string, unknown> {
-  const value = parseJson(bytes, label);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  const config = parseObject(bytes, label);
+  if (weights === undefined) {
     throw new TypeError(
-      `${label}: expected a JSON object, found ${JSON.stringify(value)?.slice(0, 60)}`,
+      `${label}: a JSON model config holds no weights: pass its weights file as the weights option (the .h5 of save_weights, a .weights.h5 or a .keras), or weights: false for freshly initialized weights`,
     );
   }
-  return value as Record<string, unknown>;
+  const file = weights === false ? null : openWeightsFile(weights, weightsLabel, label);
+  const version = config.keras_version ?? (file ? weightsFileVersion(file) : undefined);
+  const budget = file ? weightsFileBudget(file) : undefined;
+  const model = buildFromConfig(config, version, options, label, budget);
+  // Keras 3's model_from_json deserializes as load_model does (a Keras 3 config has "module").
+  if (typeof config.module === "string") useDeserializedVariablePaths(model);
+  if (file) loadWeightsFile(model, file, { modelLabel: label, notes: options.notes });
+  return model;
 }
 
 function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
@@ -204,8 +234,8 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
   const budget = root
     ? weightBudget(root, entry)
     : { bytes: 0, source: `${label} (it has no model.weights.h5 entry)` };
-  const model = build(config, meta.keras_version, options, label, budget);
-  useArchiveVariablePaths(model);
+  const model = buildFromConfig(config, meta.keras_version, options, label, budget);
+  useDeserializedVariablePaths(model);
   if (root) {
     loadKerasWeights(model, root, entry);
   } else if (model.getWeights().length > 0) {
@@ -214,32 +244,12 @@ function loadArchive(bytes: Uint8Array, label: string, options: LoadModelOptions
   return model;
 }
 
-/**
- * Keras 3 builds the layers of a loaded archive one by one (`build_from_config`), outside the name
- * scopes of the model and of wrapper layers, so their variable paths start at the innermost layer
- * (`forward_lstm/lstm_cell/kernel`, `dense/kernel`; see keras-wild `stock_bilstm_keras3`).
- * Recurrent layers, stacked cells and MultiHeadAttention keep their scope: they open it
- * themselves when they build their cells or projections.
- */
-function useArchiveVariablePaths(model: Model): void {
-  const visit = (layer: Layer): void => {
-    const keepsScope = layer instanceof RNN || layer instanceof StackedRNNCells ||
-      layer instanceof MultiHeadAttention;
-    if (layer.children().length > 0 && !keepsScope) layer.scopesVariablePaths = false;
-    for (const [, child] of layer.children()) {
-      for (const c of Array.isArray(child) ? child : [child]) visit(c);
-    }
-  };
-  model.scopesVariablePaths = false;
-  for (const layer of model.layers) visit(layer);
-}
-
 function loadLegacyH5(bytes: Uint8Array, label: string, options: LoadModelOptions): Model {
   const root = readH5(bytes, label);
   const configText = root.attr("model_config");
   if (configText === undefined) {
     const kind = root.has("layers") || root.has("vars") || root.hasAttr("layer_names")
-      ? "a weights-only file; use loadWeights(model, file) with a model built from its config"
+      ? `a weights-only file; load it with its model config: loadModel("model.json", { weights: "${label}" }), or loadWeights(model, "${label}")`
       : "not a Keras model file (no model_config attribute)";
     throw new TypeError(`${label}: ${kind}`);
   }
@@ -248,26 +258,14 @@ function loadLegacyH5(bytes: Uint8Array, label: string, options: LoadModelOption
   const budget = weights && !(weights instanceof H5Dataset)
     ? weightBudget(weights, `${label}: model_weights`)
     : { bytes: 0, source: `${label} (it has no model_weights group)` };
-  const model = build(config, root.attr("keras_version"), options, label, budget);
+  const model = buildFromConfig(config, root.attr("keras_version"), options, label, budget);
   if (weights && !(weights instanceof H5Dataset)) {
-    loadLegacyWeights(model, weights, label);
     checkTopLevel(weights, label);
+    loadLegacyWeights(model, weights, label);
   } else if (model.getWeights().length > 0) {
     throw new TypeError(`${label}: the file has no model_weights group (saved without weights?)`);
   }
   return model;
-}
-
-function checkTopLevel(weights: H5Group, label: string): void {
-  const top = weights.get("top_level_model_weights");
-  if (top && !(top instanceof H5Dataset)) {
-    const names = top.attr("weight_names");
-    if (Array.isArray(names) && names.length > 0) {
-      throw new TypeError(
-        `${label}: model_weights/top_level_model_weights holds ${names.length} weights of the model itself, which Kerno models do not have`,
-      );
-    }
-  }
 }
 
 /**
@@ -294,24 +292,5 @@ export async function loadWeights(
 
 /** {@linkcode loadWeights} on bytes already in memory. */
 export function weightsFromBytes(model: Model, bytes: Uint8Array, label = "<bytes>"): void {
-  if (hasZipSignature(bytes)) {
-    const files = readZip(bytes, label, { want: (n) => n === "model.weights.h5" });
-    const weights = files.get("model.weights.h5");
-    if (!weights) throw new TypeError(`${label}: the archive has no model.weights.h5 entry`);
-    const entry = `${label}:model.weights.h5`;
-    loadKerasWeights(model, readH5(weights, entry), entry);
-    return;
-  }
-  if (!hasHdf5Signature(bytes)) {
-    throw new TypeError(
-      `${label}: not a weights file: expected HDF5 (.weights.h5, .h5) or a .keras zip, found ${
-        describeStart(bytes)
-      }`,
-    );
-  }
-  const root = readH5(bytes, label);
-  if (root.hasAttr("layer_names")) return loadLegacyWeights(model, root, label);
-  const mw = root.get("model_weights");
-  if (mw && !(mw instanceof H5Dataset)) return loadLegacyWeights(model, mw, label);
-  loadKerasWeights(model, root, label);
+  loadWeightsFile(model, openWeightsFile(bytes, label));
 }

@@ -158,10 +158,22 @@ Deno.test({
 
 const lstmDir = `${KERAS_FIXTURES}/lstm_default`;
 
-Deno.test("loadModel refuses a file that is neither zip nor HDF5", () => {
-  assert.throws(() => modelFromBytes(new TextEncoder().encode("{}"), { label: "m.json" }), {
+Deno.test("loadModel refuses a file that is neither zip, HDF5 nor a JSON config", () => {
+  assert.throws(() => modelFromBytes(new TextEncoder().encode("hello\n"), { label: "m.txt" }), {
     name: "TypeError",
-    message: /^m\.json: not a Keras model file: expected a \.keras zip .* found "\{\}"$/,
+    message:
+      'm.txt: not a Keras model file: expected a .keras zip ("PK\\x03\\x04"), an HDF5 .h5 ("\\x89HDF\\r\\n\\x1a\\n") or a JSON config ("{"), found "hello\\\\x0a"',
+  });
+});
+
+Deno.test("loadModel points a weights-only .h5 to its model config", () => {
+  const w = new H5Writer();
+  w.rootAttr("layer_names", ["dense"]);
+  w.group("dense", { weight_names: [] });
+  assert.throws(() => modelFromBytes(w.toBytes(), { label: "w.h5" }), {
+    name: "TypeError",
+    message:
+      'w.h5: a weights-only file; load it with its model config: loadModel("model.json", { weights: "w.h5" }), or loadWeights(model, "w.h5")',
   });
 });
 

@@ -2,7 +2,9 @@
  * `@kerno/io`: Keras files in and out.
  *
  * - {@linkcode loadModel}: a `.keras` archive or a legacy `.h5` (Keras 2, tf.keras, Keras 3),
- *   detected by magic bytes; legacy configs are translated with notes.
+ *   detected by magic bytes, or a JSON config (`model.to_json()`) with its weights file
+ *   (`{ weights: "w.h5" }`: Keras 2 `save_weights`, `.weights.h5`, `.keras`); legacy configs are
+ *   translated with notes.
  * - {@linkcode loadWeights}: `.weights.h5` (by structure), legacy HDF5 weights (by order).
  * - {@linkcode saveModel} / {@linkcode saveWeights}: `.keras` and `.weights.h5` that Keras 3
  *   loads, written atomically; {@linkcode modelToBytes} / {@linkcode weightsToBytes} without a

@@ -1,7 +1,8 @@
 /**
  * Builds the model of one reference case, with its weights, from one of several sources: the
  * `model_config` and `weights` of `case.json` (the default), or the case's own Keras files read
- * by `@kerno/io` (`model.keras`, `model.h5`, `model.weights.h5`). A source that a case folder
+ * by `@kerno/io` (`model.keras`, `model.h5`, `model.weights.h5`), or the JSON config + weights
+ * file pair taken from them (see {@linkcode configWeightsPair}). A source that a case folder
  * cannot serve throws a {@linkcode SourceUnavailableError}, which stops the suite with a clear
  * message instead of failing every case.
  *
@@ -11,6 +12,7 @@ import { type Model, modelFromJSON } from "@kerno/model";
 import { resetLayerNames } from "@kerno/layers";
 import { loadModel, loadWeights } from "@kerno/io";
 import { type CaseJson, fixtureTensor } from "./case.ts";
+import { configWeightsPair } from "./legacy_pair.ts";
 
 /**
  * Where the model comes from:
@@ -18,12 +20,23 @@ import { type CaseJson, fixtureTensor } from "./case.ts";
  * - `keras`: `<case>/model.keras` (config and weights from the zip);
  * - `h5`: `<case>/model.h5` (legacy full-model HDF5);
  * - `weights`: `modelFromJSON(case.model_config)` + `<case>/model.weights.h5`;
- * - `file`: whatever model file the folder holds, picked by the io loader.
+ * - `file`: whatever model file the folder holds, picked by the io loader;
+ * - `pair`: `loadModel(json, { weights })` on the pair of the folder's model file (`model.h5`, or
+ *   the file of a wild case): from a legacy `.h5`, its `model_config` as `to_json()` writes it and
+ *   its `model_weights` as a `save_weights` file; from a `.keras`, `config.json` and
+ *   `model.weights.h5`.
  */
-export type ModelSource = "config" | "keras" | "h5" | "weights" | "file";
+export type ModelSource = "config" | "keras" | "h5" | "weights" | "file" | "pair";
 
 /** Every source, in the order the command line lists them. */
-export const MODEL_SOURCES: readonly ModelSource[] = ["config", "keras", "h5", "weights", "file"];
+export const MODEL_SOURCES: readonly ModelSource[] = [
+  "config",
+  "keras",
+  "h5",
+  "weights",
+  "file",
+  "pair",
+];
 
 /** Thrown for a source that cannot be used; the suite reports it once and stops. */
 export class SourceUnavailableError extends Error {
@@ -78,6 +91,19 @@ export async function loadCaseModel(
     }
     case "file":
       return await loadModel(`${caseDir}/${caseModelFile(caseDir, caseJson)}`, options);
+    case "pair": {
+      const names = [...Deno.readDirSync(caseDir)].map((e) => e.name);
+      const file = names.includes("model.h5") ? "model.h5" : caseModelFile(caseDir, caseJson);
+      const pair = configWeightsPair(await Deno.readFile(`${caseDir}/${file}`), file);
+      return await loadModel(pair.json, {
+        ...options,
+        label: `model.json (to_json of ${file})`,
+        weights: pair.weights,
+        weightsLabel: pair.kind === "legacy"
+          ? `w.h5 (save_weights of ${file})`
+          : `model.weights.h5 (of ${file})`,
+      });
+    }
   }
 }
 
