@@ -269,3 +269,28 @@ Deno.test("modelFileKind tells a .keras, an .h5 and a JSON config by their first
   assert.equal(modelFileKind(text("[{}]")), null);
   assert.equal(modelFileKind(new Uint8Array()), null);
 });
+
+Deno.test("loadModel refuses a save_weights file that holds weights of the model itself", () => {
+  const w = new H5Writer();
+  w.rootAttr("layer_names", ["dense_1", "dense_2"]);
+  for (const l of [DENSE_1, DENSE_2]) {
+    w.group(l.name, { weight_names: [`${l.name}/kernel:0`, `${l.name}/bias:0`] });
+    w.dataset(`${l.name}/${l.name}/kernel:0`, Float32Array.from(l.kernel), l.shape);
+    w.dataset(`${l.name}/${l.name}/bias:0`, new Float32Array(l.shape[1]), [l.shape[1]]);
+  }
+  w.group("top_level_model_weights", { weight_names: ["seed:0"] });
+  w.dataset("top_level_model_weights/seed:0", new Float32Array(1), [1]);
+  assert.throws(
+    () =>
+      modelFromBytes(text(sequentialJson()), {
+        label: "model.json",
+        weights: w.toBytes(),
+        weightsLabel: "w.h5",
+      }),
+    {
+      name: "TypeError",
+      message:
+        "w.h5 (weights for model.json): top_level_model_weights holds 1 weights of the model itself, which Kerno models do not have",
+    },
+  );
+});
