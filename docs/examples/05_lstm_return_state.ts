@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Tensor, tensor } from "@kerno/tensor";
+import { tensor } from "@kerno/tensor";
 import { LSTM } from "@kerno/layers";
 import { Input, Model } from "@kerno/model";
 import { type Print, valuesText } from "./_print.ts";
@@ -51,7 +51,7 @@ export function run(print: Print): LstmStateResult {
   ]);
   const data = tensor([...DATA], [1, 3, 1]);
   print(`data ${valuesText(data.data)} reshaped to (1, 3, 1)`);
-  const [lstm1, stateH, stateC] = model.predict(data) as Tensor[];
+  const [lstm1, stateH, stateC] = model.predictFlat(data);
   print(`lstm1  = ${valuesText(lstm1.data)}  shape (1, 1)`);
   print(`stateH = ${valuesText(stateH.data)}  same as lstm1`);
   print(`stateC = ${valuesText(stateC.data)}  the cell state`);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type Tensor, tensor } from "@kerno/tensor";
+import { tensor } from "@kerno/tensor";
 import { Bidirectional, Constant, LSTM } from "@kerno/layers";
 import { Input, Model } from "@kerno/model";
 import { type Print, valuesText } from "./_print.ts";
@@ -55,7 +55,7 @@ export function run(print: Print): BidiResult {
   ).apply(x);
   const model = new Model({ inputs: x, outputs: outs });
   const data = tensor(DATA.map((row) => [...row]), undefined).reshape([1, 4, 5]);
-  const [seq, fh, fc, bh, bc] = model.predict(data) as Tensor[];
+  const [seq, fh, fc, bh, bc] = model.predictFlat(data);
   print(`sequences ${JSON.stringify(seq.shape)}:`);
   for (let t = 0; t < 4; t++) print(`  t=${t} ${valuesText(seq.data.slice(t * 6, t * 6 + 6))}`);
   print(`forward h  ${valuesText(fh.data)}   forward c  ${valuesText(fc.data)}`);

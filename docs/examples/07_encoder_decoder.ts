@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { type Tensor, tensor } from "@kerno/tensor";
+import { tensor } from "@kerno/tensor";
 import { Dense, Embedding, LSTM } from "@kerno/layers";
 import { Input, Model } from "@kerno/model";
 import { type Print, shapeText } from "./_print.ts";
@@ -56,14 +56,14 @@ export function run(print: Print): EncoderDecoderResult {
   // Two pairs: encoder sequences of 6 tokens, decoder sequences of 4 tokens.
   const enc = tensor([[5, 17, 230, 9, 41, 3], [800, 2, 77, 15, 6, 999]], undefined, "int32");
   const dec = tensor([[1, 1500, 32, 7], [1, 64, 1999, 12]], undefined, "int32");
-  const y = model.predict([enc, dec]) as Tensor;
+  const y = model.predictOne([enc, dec]);
   print(
     `predict([encoder ${shapeText(enc.shape)}, decoder ${shapeText(dec.shape)}]) -> ` +
       shapeText(y.shape),
   );
 
   const enc2 = tensor([[6, 18, 231, 10, 42, 4], [801, 3, 78, 16, 7, 998]], undefined, "int32");
-  const y2 = model.predict([enc2, dec]) as Tensor;
+  const y2 = model.predictOne([enc2, dec]);
   let encoderEffect = 0;
   for (let i = 0; i < y.size; i++) {
     encoderEffect = Math.max(encoderEffect, Math.abs(y.data[i] - y2.data[i]));

@@ -108,8 +108,8 @@ export function run(print: Print) {
   });
   const x1 = tensor([[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]]);
   const x2 = tensor([[[0.6, 0.5], [0.4, 0.3], [0.2, 0.1]]]);
-  const y = loaded.predict([x1, x2]) as Tensor;
-  const same = model.predict([x1, x2]) as Tensor;
+  const y = loaded.predictOne([x1, x2]);
+  const same = model.predict([x1, x2]); // a Tensor: `outputs` is one SymbolicTensor
   print(`similarity ${valuesText(y.f32)} (the model built in code: ${valuesText(same.f32)})`);
   return { outputShape: sim.shape, refusal, similarity: y.f32[0], inCode: same.f32[0] };
 }

@@ -113,7 +113,7 @@ export async function run(print: Print) {
   const inputs = c.inputs.map((a: { data: number[]; shape: number[] }) =>
     new Tensor(Float32Array.from(a.data), a.shape)
   );
-  const y = model.predict(inputs) as Tensor;
+  const y = model.predictOne(inputs);
   const want: number[] = c.outputs[0].data;
   const maxDiff = want.reduce((m, w, i) => Math.max(m, Math.abs(y.f32[i] - w)), 0);
   print(`layer "attention" is a ${model.getLayer("attention").constructor.name}`);

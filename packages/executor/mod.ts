@@ -30,6 +30,7 @@ export type {
   OutputStructure,
   PoolModel,
   PoolOptions,
+  PoolOutput,
   PoolTensorSpec,
   PredictBatchesOptions,
   PredictOptions,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type PredictInput, toInputTensors } from "@kerno/model";
+import { checkOneOutput, type PredictInput, toInputTensors } from "@kerno/model";
 import {
   type BlasRequest,
   type BlasStatus,
@@ -33,10 +33,11 @@ import { type SetupReport, setupUrls } from "./setup.ts";
 import { classMismatch, unsuppliedLayers } from "./_supplies.ts";
 import {
   type BatchInput,
-  type Nested,
   nestOutputs,
+  type OutputStructure,
   type PoolModel,
   type PoolOptions,
+  type PoolOutput,
   type PredictBatchesOptions,
   type PredictOptions,
 } from "./types.ts";
@@ -54,6 +55,18 @@ interface Run {
 function rowShapeOf(shape: readonly (number | null)[]): number[] | null {
   const rest = shape.slice(1);
   return rest.every((d) => d !== null) ? (rest as number[]) : null;
+}
+
+/** How the model nests its flat outputs. */
+function structureOf(modelOrHandle: PoolModel | ModelHandle): OutputStructure {
+  return modelOrHandle instanceof ModelHandle
+    ? modelOrHandle.structure
+    : modelOrHandle.outputStructure();
+}
+
+/** The model's name for error messages. */
+function nameOf(modelOrHandle: PoolModel | ModelHandle): string {
+  return modelOrHandle.name ?? "model";
 }
 
 function describe(e: unknown): string {
@@ -264,26 +277,54 @@ export class WorkerPool implements AsyncDisposable {
 
   /**
    * Runs the model on `x` like `model.predict(x)` and resolves with the same nested structure,
-   * bit for bit. Inputs are checked (count, dtype, rank, shape) before any worker starts.
+   * bit for bit, typed as the model's `predict` is (see {@linkcode PoolOutput}). Inputs are
+   * checked (count, dtype, rank, shape) before any worker starts.
    *
    * @example
    * ```ts ignore
-   * const [seq, h, c] = await pool.predict(model, x, { batchSize: 64 }) as Tensor[];
+   * const model = new Model({ inputs, outputs: [seq, h, c] });
+   * const [ys, hs, cs] = await pool.predict(model, x, { batchSize: 64 }); // Tensor[]
    * ```
    */
-  async predict(
+  async predict<M extends PoolModel | ModelHandle>(
+    modelOrHandle: M,
+    x: PredictInput,
+    options: PredictOptions = {},
+  ): Promise<PoolOutput<M>> {
+    const flat = await this.predictFlat(modelOrHandle, x, options);
+    return nestOutputs(flat, structureOf(modelOrHandle)) as PoolOutput<M>;
+  }
+
+  /**
+   * {@linkcode WorkerPool.predict} for a model with one output, typed `Tensor` whatever the
+   * model's type says (a loaded model, a `ModelHandle`). A model with several outputs is refused
+   * before any worker starts, with an error that names their count and shapes.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await loadModel("model.keras");
+   * const y = await pool.predictOne(model, x); // Tensor
+   * ```
+   */
+  async predictOne(
     modelOrHandle: PoolModel | ModelHandle,
     x: PredictInput,
     options: PredictOptions = {},
-  ): Promise<Nested<Tensor>> {
-    const flat = await this.predictFlat(modelOrHandle, x, options);
-    const structure = modelOrHandle instanceof ModelHandle
-      ? modelOrHandle.structure
-      : modelOrHandle.outputStructure();
-    return nestOutputs(flat, structure);
+  ): Promise<Tensor> {
+    this.#assertOpen();
+    checkOneOutput(nameOf(modelOrHandle), modelOrHandle.outputs, "pool.predictOne()");
+    return (await this.predictFlat(modelOrHandle, x, options))[0];
   }
 
-  /** Like {@linkcode WorkerPool.predict}, but resolves with the flat list of outputs. */
+  /**
+   * Like {@linkcode WorkerPool.predict}, but resolves with every output in one flat list (in the
+   * model's `outputs` order), typed `Tensor[]` for any model.
+   *
+   * @example
+   * ```ts ignore
+   * const [seq, h, c] = await pool.predictFlat(model, x); // Tensor[]
+   * ```
+   */
   async predictFlat(
     modelOrHandle: PoolModel | ModelHandle,
     x: PredictInput,
@@ -298,7 +339,7 @@ export class WorkerPool implements AsyncDisposable {
       );
     }
     const specs = modelOrHandle.inputs;
-    const name = (model ? model.name : (modelOrHandle as PoolModel).name) ?? "model";
+    const name = nameOf(modelOrHandle);
     const { inputs, rows } = checkInputs(name, specs, toInputTensors(name, specs, x));
     if (
       options.batchSize !== undefined &&
@@ -360,21 +401,19 @@ export class WorkerPool implements AsyncDisposable {
    * async function* windows() {
    *   for (let start = 0; start < rows; start += 4096) yield await readRows(start, start + 4096);
    * }
-   * for await (const y of pool.predictBatches(model, windows(), { inFlight: 2 })) {
-   *   await append(y as Tensor);
+   * for await (const [y] of pool.predictBatchesFlat(model, windows(), { inFlight: 2 })) {
+   *   await append(y); // the first output of each batch
    * }
    * ```
    */
-  async *predictBatches(
-    modelOrHandle: PoolModel | ModelHandle,
+  async *predictBatches<M extends PoolModel | ModelHandle>(
+    modelOrHandle: M,
     source: Iterable<BatchInput> | AsyncIterable<BatchInput>,
     options: PredictBatchesOptions = {},
-  ): AsyncGenerator<Nested<Tensor>, void, undefined> {
-    const structure = modelOrHandle instanceof ModelHandle
-      ? modelOrHandle.structure
-      : modelOrHandle.outputStructure();
+  ): AsyncGenerator<PoolOutput<M>, void, undefined> {
+    const structure = structureOf(modelOrHandle);
     for await (const flat of this.predictBatchesFlat(modelOrHandle, source, options)) {
-      yield nestOutputs(flat, structure);
+      yield nestOutputs(flat, structure) as PoolOutput<M>;
     }
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Nested as NestedSymbolic, PredictOutput, SymbolicTensor } from "@kerno/model";
 import type { BlasRequest, DType, Tensor } from "@kerno/tensor";
 import type { SetupSource } from "./setup.ts";
 
@@ -19,6 +20,23 @@ export function nestOutputs<T>(flat: readonly T[], structure: OutputStructure): 
     ? flat[structure]
     : structure.map((s) => nestOutputs(flat, s));
 }
+
+/**
+ * What {@linkcode WorkerPool.predict} resolves with for a model of type `M`: what the model's own
+ * `predict` returns. For `@kerno/model`'s `Model`, that follows the type of its `output` (a
+ * `Tensor` for `new Model({ inputs, outputs: y })`, a `Tensor[]` for `outputs: [a, b]`); for a
+ * loaded model, a `Sequential`, a `ModelHandle` or another `PoolModel` it is `Nested<Tensor>`:
+ * take {@linkcode WorkerPool.predictOne} or {@linkcode WorkerPool.predictFlat} instead of a cast.
+ *
+ * @example
+ * ```ts ignore
+ * const model = new Model({ inputs, outputs: [seq, h, c] });
+ * const [ys, hs, cs] = await pool.predict(model, x); // PoolOutput<typeof model> is Tensor[]
+ * ```
+ */
+export type PoolOutput<M> = M extends
+  { readonly output: infer O extends NestedSymbolic<SymbolicTensor> } ? PredictOutput<O>
+  : Nested<Tensor>;
 
 /** A model input or output as the pool sees it (a `SymbolicTensor` of `@kerno/model`). */
 export interface PoolTensorSpec {

@@ -6,14 +6,14 @@
  *
  * @example The Keras RNN tutorial's LSTM with return_state
  * ```ts
- * import { Input, layers, Model, type SymbolicTensor, type Tensor, tensor } from "@kerno/kerno";
+ * import { Input, layers, Model, type SymbolicTensor, tensor } from "@kerno/kerno";
  *
  * const inputs = Input({ shape: [3, 1] });
  * const [seq, h, c] = new layers.LSTM(1, { returnSequences: true, returnState: true })
  *   .apply(inputs) as SymbolicTensor[];
  * const model = new Model({ inputs, outputs: [seq, h, c] });
  * model.summary();
- * const [ys, hs, cs] = model.predict(tensor([0.1, 0.2, 0.3], [1, 3, 1])) as Tensor[];
+ * const [ys, hs, cs] = model.predict(tensor([0.1, 0.2, 0.3], [1, 3, 1])); // Tensor[]
  * ```
  *
  * @example Load a model trained in Python and predict on all cores
@@ -21,7 +21,7 @@
  * import { loadModel, WorkerPool } from "@kerno/kerno";
  * const model = await loadModel("model.keras");
  * await using pool = await WorkerPool.create();
- * const y = await pool.predict(model, x);
+ * const y = await pool.predictOne(model, x); // Tensor (predictFlat: Tensor[] of every output)
  * ```
  *
  * @module
@@ -76,6 +76,7 @@ export { resetLayerNames } from "@kerno/layers";
 export { DEFAULT_LIMITS, type Limits, setDefaultLimits } from "@kerno/layers";
 export type { Nested, Shape, SymbolicTensor } from "@kerno/layers";
 export { Input, Model, modelFromJSON, Sequential } from "@kerno/model";
+export type { PredictInput, PredictOutput } from "@kerno/model";
 export {
   joinNpyFiles,
   loadModel,
@@ -95,3 +96,4 @@ export {
 } from "@kerno/io";
 export type { FileSource } from "@kerno/io";
 export { importSetup, type PoolSetup, type SetupSource, WorkerPool } from "@kerno/executor";
+export type { PoolOutput } from "@kerno/executor";

@@ -39,13 +39,37 @@ export interface BaseModelOptions {
   trainable?: boolean;
 }
 
-/** Options of the Functional {@linkcode Model} constructor. */
-export interface ModelOptions extends BaseModelOptions {
+/**
+ * Options of the Functional {@linkcode Model} constructor. `O`, the type of `outputs`, types
+ * what `predict` returns (see {@linkcode PredictOutput}).
+ */
+export interface ModelOptions<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>>
+  extends BaseModelOptions {
   /** Model inputs: `Input()` tensors (or intermediate tensors), alone or in a (nested) list. */
   inputs: Nested<SymbolicTensor>;
   /** Model outputs, alone or in a (nested) list; `predict` returns the same structure. */
-  outputs: Nested<SymbolicTensor>;
+  outputs: O;
 }
+
+/**
+ * What `predict` returns for a model whose `outputs` have type `O`: `Tensor` for one output
+ * tensor, `Tensor[]` for a list of them, and `Nested<Tensor>` when the outputs are known only at
+ * run time (`O = Nested<SymbolicTensor>`: `loadModel`, `modelFromJSON`, `Sequential`, whose last
+ * layer may return several) or nest lists in lists. `WorkerPool.predict` resolves with it; for
+ * the `Nested<Tensor>` case, {@linkcode Model.predictOne} (one tensor, or an error naming the
+ * output count) and {@linkcode Model.predictFlat} (every output in a flat list) are typed.
+ *
+ * @example
+ * ```ts ignore
+ * const model = new Model({ inputs, outputs: [seq, h, c] }); // Model<SymbolicTensor[]>
+ * type Y = PredictOutput<SymbolicTensor[]>; // Tensor[], what model.predict(x) returns
+ * ```
+ */
+export type PredictOutput<O extends Nested<SymbolicTensor>> = [Nested<SymbolicTensor>] extends [O]
+  ? Nested<Tensor>
+  : [O] extends [SymbolicTensor] ? Tensor
+  : [O] extends [SymbolicTensor[]] ? Tensor[]
+  : Nested<Tensor>;
 
 /** Options of {@linkcode Model.predict}. */
 export interface PredictOptions {
@@ -87,6 +111,31 @@ export function isOperation(layer: Layer): boolean {
   return module.startsWith("keras.src.ops");
 }
 
+/**
+ * Refuses a model that has not exactly one output, for `caller` (`predictOne()`), naming the
+ * outputs' count and shapes.
+ *
+ * @example
+ * ```ts ignore
+ * checkOneOutput("functional", model.outputs, "predictOne()"); // throws for 3 outputs
+ * ```
+ */
+export function checkOneOutput(
+  model: string,
+  outputs: readonly { readonly shape: readonly (number | null)[] }[],
+  caller: string,
+): void {
+  if (outputs.length === 1) return;
+  const shapes = outputs.map((t) => shapeToString(t.shape as Shape)).join(", ");
+  throw new TypeError(
+    outputs.length === 0
+      ? `Model "${model}" has no outputs yet (it is not built), so ${caller} has no tensor to return`
+      : `Model "${model}" has ${outputs.length} outputs (shapes ${shapes}), but ${caller} returns ` +
+        `one tensor: use predict() for the outputs nested as the model was built, or ` +
+        `predictFlat() for a list of all ${outputs.length}`,
+  );
+}
+
 function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTensor[] {
   if (list.length === 0) {
     throw new TypeError(`The \`${what}\` argument of a Model cannot be empty`);
@@ -113,10 +162,13 @@ function checkSymbolic(list: unknown[], what: "inputs" | "outputs"): SymbolicTen
  * const x = Input({ shape: [3, 1] });
  * const [seq, h, c] = new LSTM(1, { returnSequences: true, returnState: true }).apply(x);
  * const model = new Model({ inputs: x, outputs: [seq, h, c] });
- * const [ys, hs, cs] = model.predict([[[0.1], [0.2], [0.3]]]) as Tensor[];
+ * const [ys, hs, cs] = model.predict([[[0.1], [0.2], [0.3]]]); // Tensor[]
  * ```
+ *
+ * @typeParam O The type of `outputs` (`SymbolicTensor`, `SymbolicTensor[]`, …), which types what
+ * {@linkcode Model.predict} returns; `Nested<SymbolicTensor>` when it is known only at run time.
  */
-export class Model extends Layer {
+export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> extends Layer {
   /**
    * Python module Keras serializes this class under.
    *
@@ -150,10 +202,10 @@ export class Model extends Layer {
    * cannot be computed from the inputs (naming the tensor that cannot be reached). Subclasses
    * such as {@linkcode Sequential} pass no graph and set it later.
    */
-  constructor(options: ModelOptions | BaseModelOptions) {
+  constructor(options: ModelOptions<O> | BaseModelOptions) {
     super({ name: options.name, trainable: options.trainable });
     if ("inputs" in options || "outputs" in options) {
-      const o = options as ModelOptions;
+      const o = options as ModelOptions<O>;
       this.setGraph(o.inputs, o.outputs);
     } else if (new.target === Model) {
       throw new TypeError("new Model() needs `inputs` and `outputs` (symbolic tensors)");
@@ -232,6 +284,17 @@ export class Model extends Layer {
   /** Model outputs, flat (Keras's `model.outputs`). */
   get outputs(): SymbolicTensor[] {
     return [...this.#outputs];
+  }
+
+  /**
+   * Model outputs, nested as they were given (Keras's `model.output`): one tensor, or a list.
+   * Its type `O` types {@linkcode Model.predict}.
+   */
+  get output(): O {
+    if (!this.#graph) {
+      throw new TypeError(`Model "${this.name}" is not built: it has no output yet`);
+    }
+    return nestOutputs(this.#outputs, this.#outputStructure) as O;
   }
 
   /**
@@ -382,27 +445,68 @@ export class Model extends Layer {
   }
 
   /**
+   * Runs a model built with one output tensor (`new Model({ inputs, outputs: y })`) and
+   * returns its output, typed `Tensor`. See the last form for what every call does.
+   */
+  predict(this: Model<SymbolicTensor>, x: PredictInput, options?: PredictOptions): Tensor;
+  /**
+   * Runs a model built with a list of output tensors (`outputs: [seq, h, c]`) and returns the
+   * list, typed `Tensor[]`. See the last form for what every call does.
+   */
+  predict(this: Model<SymbolicTensor[]>, x: PredictInput, options?: PredictOptions): Tensor[];
+  /**
    * Runs the model on concrete inputs (one tensor or nested arrays, or a list with one per input)
-   * and returns the outputs in the structure the model was built with. Inputs are checked first
-   * (count, rank, known dimensions); rows run in batches of `batchSize` and the results are
+   * and returns the outputs in the structure the model was built with: one tensor for
+   * `outputs: y`, a list for `outputs: [a, b]`. The type follows `outputs` where it is known (see
+   * {@linkcode PredictOutput}); a loaded model or a `Sequential` gives `Nested<Tensor>`, for which
+   * {@linkcode Model.predictOne} and {@linkcode Model.predictFlat} are typed. Inputs are checked
+   * first (count, rank, known dimensions); rows run in batches of `batchSize` and the results are
    * joined. Stateful layers carry their state from batch to batch and call to call.
    *
    * @example
    * ```ts ignore
-   * const y = model.predict(tensor([0.1, 0.2, 0.3], [1, 3, 1])) as Tensor;
+   * const model = new Model({ inputs, outputs: y });
+   * const out = model.predict(tensor([0.1, 0.2, 0.3], [1, 3, 1])); // Tensor
    * ```
    */
+  predict(x: PredictInput, options?: PredictOptions): Nested<Tensor>;
   predict(x: PredictInput, options: PredictOptions = {}): Nested<Tensor> {
-    return withLimits(options.limits, () =>
-      nestOutputs(
-        this.predictFlat(toInputTensors(this.name, this.#inputs, x), options),
-        this.#outputStructure,
-      ));
+    return nestOutputs(this.predictFlat(x, options), this.#outputStructure);
   }
 
-  /** {@linkcode Model.predict} on a flat list of input tensors, returning flat outputs. */
-  predictFlat(x: readonly Tensor[], options: PredictOptions = {}): Tensor[] {
-    return withBlas(options.blas ?? this.blas, () => this.#predictFlat(x, options));
+  /**
+   * {@linkcode Model.predict} for a model with one output, typed `Tensor` whatever the model's
+   * type says (a loaded model, a `Sequential`). A model with several outputs is refused before
+   * anything runs, with an error that names their count and shapes.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await loadModel("model.keras");
+   * const y = model.predictOne(x); // Tensor
+   * ```
+   */
+  predictOne(x: PredictInput, options: PredictOptions = {}): Tensor {
+    const xs = withLimits(options.limits, () => toInputTensors(this.name, this.#inputs, x));
+    this.prepareFor(xs); // a Sequential without an input shape builds here
+    checkOneOutput(this.name, this.#outputs, "predictOne()");
+    return this.predictFlat(xs, options)[0];
+  }
+
+  /**
+   * {@linkcode Model.predict} returning every output in one flat list, in
+   * {@linkcode Model.outputs} order, whatever their nesting: typed `Tensor[]` for any model (one
+   * output gives a list of one). Takes what `predict` takes.
+   *
+   * @example
+   * ```ts ignore
+   * const [seq, h, c] = model.predictFlat(x); // Tensor[]
+   * ```
+   */
+  predictFlat(x: PredictInput, options: PredictOptions = {}): Tensor[] {
+    return withLimits(options.limits, () => {
+      const xs = toInputTensors(this.name, this.#inputs, x);
+      return withBlas(options.blas ?? this.blas, () => this.#predictFlat(xs, options));
+    });
   }
 
   #predictFlat(x: readonly Tensor[], options: PredictOptions): Tensor[] {
