@@ -197,8 +197,8 @@ export class Bidirectional extends Layer {
       bInit = context.initialState.slice(half);
     }
     const x = [inputs[0]];
-    if (this.mergeMode === "concat" && this.returnSequences) {
-      const into = context.into?.[0] ?? null;
+    const into = context.into?.[0] ?? null;
+    if (this.mergeMode === "concat" && this.returnSequences && into !== null) {
       return this.#callConcatSequences(x, { ...context, into: undefined }, fInit, bInit, into);
     }
     const f = this.forwardLayer.call(x, { ...context, initialState: fInit, into: undefined });
@@ -210,22 +210,24 @@ export class Bidirectional extends Layer {
   }
 
   /**
-   * The concat merge of returned sequences, with each direction writing its outputs straight
-   * into its columns of the merged array (the backward one reversed into forward time): no
-   * separate sequences, flip or concatenation. The merged array is `context.into[0]` when
-   * given with the right size.
+   * The concat merge of returned sequences into `into` (the caller's array for the output, e.g. a
+   * pool worker's shared output rows), with each direction writing its outputs straight into its
+   * columns (the backward one reversed into forward time): no separate sequences, flip or
+   * concatenation. Without `into` the call builds the merge as Keras does; measured on W3, a new
+   * merged array written step by step in the time loop is slower there (its first writes fault
+   * in fresh pages inside the loop) than separate sequences joined at the end.
    */
   #callConcatSequences(
     x: readonly Tensor[],
     context: CallContext,
     fInit: Tensor[] | null,
     bInit: Tensor[] | null,
-    into: Float32Array | null = null,
+    into: Float32Array,
   ): Tensor[] {
     const [batch, T] = x[0].shape;
     const wf = this.forwardLayer.cell.outputSize, wb = this.backwardLayer.cell.outputSize;
     const width = wf + wb;
-    const merged = into?.length === batch * T * width ? into : new Float32Array(batch * T * width);
+    const merged = into.length === batch * T * width ? into : new Float32Array(batch * T * width);
     const at = (offset: number, reverse: boolean) => ({
       data: merged,
       offset,
