@@ -9,6 +9,16 @@ import assert from "node:assert/strict";
 import { type Tensor, tensor } from "@kerno/tensor";
 import { importSetup, WorkerPool } from "@kerno/executor";
 import { loadModel } from "@kerno/io";
+import {
+  BatchNormalization,
+  Bidirectional,
+  Dense,
+  GRU,
+  LSTM,
+  resetLayerNames,
+  type SymbolicTensor,
+} from "@kerno/layers";
+import { Input, Model } from "@kerno/model";
 import { lambdaAndCustomModel, SETUP } from "./_lambda_custom_model.ts";
 import { fixtureTensor, readCase } from "../scripts/_reference/case.ts";
 import { loadCaseModel } from "../scripts/_reference/load_case_model.ts";
@@ -16,7 +26,8 @@ import { loadCaseModel } from "../scripts/_reference/load_case_model.ts";
 const DIR = decodeURIComponent(new URL("./fixtures/keras-layers", import.meta.url).pathname);
 
 const CASES = [
-  "bn_after_lstm", // BatchNormalization with moving statistics
+  "bn_after_lstm", // BatchNormalization with moving statistics, folded into the Dense after it
+  "bn_input_3d", // BatchNormalization folded into the LSTM's input projection
   "layernorm_variants", // per-row statistics
   "gap1d_mask", // mask-aware average over time
   "dot_scores_seq2seq", // two inputs, Dot + Softmax over time
@@ -168,4 +179,43 @@ Deno.test("WorkerPool.create names a setup module that does not import or export
     () => pool.predict(model, rowsOf()),
     /and the setup module data:text\/javascript,.* supply lambdas for "revers"\. Missing:\n {2}- Lambda layer "reverse"/,
   );
+});
+
+/** Dense → BN (folded into the Dense), BN → Bidirectional(GRU) and BN → LSTM (folded into them). */
+function batchNormModel(): Model {
+  resetLayerNames();
+  const inputs = Input({ shape: [6, 3] });
+  let x = new Dense(5).apply(inputs) as SymbolicTensor;
+  x = new BatchNormalization().apply(x) as SymbolicTensor;
+  x = new BatchNormalization().apply(x) as SymbolicTensor;
+  x = new Bidirectional(new GRU(3, { returnSequences: true })).apply(x) as SymbolicTensor;
+  x = new BatchNormalization().apply(x) as SymbolicTensor;
+  const model = new Model({ inputs, outputs: new LSTM(2).apply(x) as SymbolicTensor });
+  let seed = 0;
+  const wave = (n: number, scale: number, shift: number) =>
+    Float32Array.from({ length: n }, (_, i) => shift + scale * Math.sin(0.9 * i + seed++));
+  for (const l of model.layers) {
+    if (!(l instanceof BatchNormalization)) continue;
+    const n = l.movingMean!.shape[0];
+    l.gamma!.assign(wave(n, 0.4, 1));
+    l.beta!.assign(wave(n, 0.3, 0));
+    l.movingMean!.assign(wave(n, 0.5, 0));
+    l.movingVariance!.assign(wave(n, 0.3, 0.6));
+  }
+  return model;
+}
+
+Deno.test("WorkerPool folds BatchNormalization as model.predict does, bit for bit", async () => {
+  const model = batchNormModel();
+  const x = rowsOf();
+  const folded = model.predictFlat([x]);
+  const plain = model.predictFlat([x], { foldBatchNorm: false });
+  assert.notDeepEqual(folded[0].data, plain[0].data); // the folds ran
+  await using pool = await WorkerPool.create({ workers: 2, oversubscribe: true });
+  for (const shardRows of [undefined, 1, 4]) {
+    assertBits(flat(await pool.predict(model, x, { shardRows })), folded, `shardRows ${shardRows}`);
+  }
+  assertBits(flat(await pool.predict(model, x, { foldBatchNorm: false })), plain, "unfolded call");
+  model.foldBatchNorm = false;
+  assertBits(flat(await pool.predict(model, x, { shardRows: 3 })), plain, "unfolded model");
 });

@@ -53,6 +53,8 @@ export interface RunJob {
   readonly batchSize?: number;
   /** The product backend, passed on to the model's `predictFlat`. */
   readonly blas?: BlasRequest;
+  /** Whether BatchNormalization layers are folded, passed on to the model's `predictFlat`. */
+  readonly foldBatchNorm?: boolean;
   /**
    * Whether the worker may call the model one `batchSize` batch at a time (bounding its memory);
    * false for stateful models, which must see all their rows in one call.

@@ -30,7 +30,12 @@ export interface WorkerModel {
   /** Runs the model on concrete inputs; returns the flat outputs. */
   predictFlat(
     inputs: Tensor[],
-    options: { batchSize?: number; blas?: BlasRequest; into?: readonly (TensorData | null)[] },
+    options: {
+      batchSize?: number;
+      blas?: BlasRequest;
+      into?: readonly (TensorData | null)[];
+      foldBatchNorm?: boolean;
+    },
   ): Tensor[];
   /** Layers, searched for `resetStates()` by {@linkcode ControlApi.resetStates}. */
   readonly layers?: readonly unknown[];
@@ -177,6 +182,7 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
         const ys = model.predictFlat(job.inputs.map(view), {
           batchSize: job.batchSize,
           blas: job.blas,
+          foldBatchNorm: job.foldBatchNorm,
         });
         if (job.outputs === null) {
           const results = ys.map(returned);
@@ -194,6 +200,7 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
             batchSize: job.batchSize,
             blas: job.blas,
             into: outs.map((r) => view(r).data),
+            foldBatchNorm: job.foldBatchNorm,
           });
           copyAll(ys, outs);
         }

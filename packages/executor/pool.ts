@@ -649,6 +649,7 @@ export class WorkerPool implements AsyncDisposable {
         outputs,
         batchSize: options.batchSize,
         blas: options.blas ?? this.#blasRequest ?? modelOf(handle).blas,
+        foldBatchNorm: options.foldBatchNorm ?? modelOf(handle).foldBatchNorm,
         split: !handle.stateful && outputs !== null,
         fault: fault === "terminate" ? undefined : fault,
       });

@@ -76,6 +76,11 @@ export interface PoolModel {
   readonly layers: readonly unknown[];
   /** The model's own product backend (`Model.blas`), used when neither the pool nor the call sets one. */
   readonly blas?: BlasRequest;
+  /**
+   * Whether the model folds its BatchNormalization layers (`Model.foldBatchNorm`, default true);
+   * the workers fold as the model does, so results stay bit-identical to `predict`.
+   */
+  readonly foldBatchNorm?: boolean;
 }
 
 /** Options of {@linkcode WorkerPool.create}. */
@@ -164,6 +169,11 @@ export interface PredictOptions {
   shardRows?: number;
   /** This call's product backend (see {@linkcode PoolOptions.blas}); default: the pool's. */
   blas?: BlasRequest;
+  /**
+   * Fold BatchNormalization layers for this call (as `model.predict`'s option); default: the
+   * model's `foldBatchNorm`.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** One batch of {@linkcode WorkerPool.predictBatches}'s source: the tensor, or one per input. */

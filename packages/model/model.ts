@@ -27,6 +27,12 @@ import { connectEnds } from "./connect.ts";
 import { functionalConfig } from "./functional_config.ts";
 import { type GraphMap, mapGraph } from "./graph.ts";
 import { runGraph } from "./run_graph.ts";
+import {
+  batchNormFolding,
+  type GraphPlan,
+  planBatchNormFolds,
+  withBatchNormFolding,
+} from "./batchnorm_fold.ts";
 import { flattenStructure, leafPaths } from "./structure.ts";
 import { isSequentialLike, summaryRow, weightTotals } from "./summary.ts";
 import { formatSummary, type SummaryOptions } from "./summary_format.ts";
@@ -93,6 +99,11 @@ export interface PredictOptions {
    * fresh output memory at every call.
    */
   into?: readonly (TensorData | null)[];
+  /**
+   * Fold BatchNormalization layers into the Dense or recurrent layer beside them for this call
+   * (see {@linkcode Model.foldBatchNorm}); default: the model's setting.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
@@ -196,6 +207,17 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
    * (`KERNO_BLAS`, `useBlas` of `@kerno/tensor`). `loadModel`'s `blas` option sets it.
    */
   blas: BlasRequest | undefined = undefined;
+  /**
+   * Whether `predict` folds each BatchNormalization (an affine map at inference) into the Dense
+   * it follows or into the Dense or recurrent layer it feeds, instead of running it (default
+   * true). The folded kernels are copies, made again when a weight changes; the model's weights,
+   * summary, config and files stay Keras's. A fold into a following layer is made only while the
+   * statistics keep its rounding error small (`MAX_INPUT_FOLD_AMPLIFICATION`). Results differ from
+   * the unfolded run in the last bits, within the reference tolerance; the worker pool folds the
+   * same way, so it stays bit-identical to `predict`.
+   */
+  foldBatchNorm = true;
+  #plan: GraphPlan | null = null;
 
   /**
    * Builds the graph between `inputs` and `outputs`. Refuses non-symbolic values, and outputs that
@@ -230,6 +252,7 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
     this.#outputs = ends.outputs;
     this.#inputStructure = ins.structure;
     this.#outputStructure = outs.structure;
+    this.#plan = null;
     this.built = true;
   }
 
@@ -244,7 +267,15 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
     this.#outputs = [];
     this.#inputStructure = [];
     this.#outputStructure = [];
+    this.#plan = null;
     this.built = false;
+  }
+
+  /** The BatchNormalization folds of the graph when folding is on now, else null. */
+  #foldPlan(): GraphPlan | null {
+    if (!batchNormFolding()) return null;
+    this.#plan ??= planBatchNormFolds(this.#graph!.nodes, this.#outputs);
+    return this.#plan;
   }
 
   /**
@@ -418,6 +449,7 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
       context?.masks ?? [],
       this.#outputs,
       context?.into,
+      this.#foldPlan(),
     );
     this.#lastMasks = run.masks;
     return run.outputs;
@@ -505,7 +537,14 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
   predictFlat(x: PredictInput, options: PredictOptions = {}): Tensor[] {
     return withLimits(options.limits, () => {
       const xs = toInputTensors(this.name, this.#inputs, x);
-      return withBlas(options.blas ?? this.blas, () => this.#predictFlat(xs, options));
+      return withBlas(
+        options.blas ?? this.blas,
+        () =>
+          withBatchNormFolding(
+            options.foldBatchNorm ?? this.foldBatchNorm,
+            () => this.#predictFlat(xs, options),
+          ),
+      );
     });
   }
 
@@ -534,7 +573,15 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
     const into = checkInto(this.name, this.#outputs, rows, options.into);
     const run = (inputs: Tensor[], dests: readonly (TensorData | null)[]): Tensor[] => {
       const wish = dests.map((d) => d instanceof Float32Array ? d : null);
-      const ys = runGraph(this.#graph!.nodes, this.#inputs, inputs, [], this.#outputs, wish);
+      const ys = runGraph(
+        this.#graph!.nodes,
+        this.#inputs,
+        inputs,
+        [],
+        this.#outputs,
+        wish,
+        this.#foldPlan(),
+      );
       return ys.outputs.map((y, i) => placeOutput(this.name, i, y, dests[i] ?? null));
     };
     if (rows <= batchSize) return run(xs, into);

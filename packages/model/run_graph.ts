@@ -7,6 +7,7 @@ import {
   raiseHint,
   type SymbolicTensor,
 } from "@kerno/layers";
+import type { GraphPlan } from "./batchnorm_fold.ts";
 
 /** Concrete values (and their masks) computed by {@linkcode runGraph}. */
 export interface GraphRun {
@@ -19,7 +20,9 @@ export interface GraphRun {
 /**
  * Runs the layer calls of a graph on concrete tensors, in topological order. Masks follow Keras:
  * a call with an explicit `mask` uses it; otherwise a call without `initial_state` receives the
- * masks its inputs carry; each layer's `computeMask` gives the masks of its outputs.
+ * masks its inputs carry; each layer's `computeMask` gives the masks of its outputs. With a
+ * `plan`, its skipped nodes do not run, its runners run their nodes, and a tensor it redirects is
+ * read as the other one.
  *
  * `into` (one entry per output, optional) passes the caller's wish for where an output should
  * be written to the layer that produces it ({@linkcode CallContext.into}); the layer may ignore
@@ -32,19 +35,25 @@ export function runGraph(
   inputMasks: readonly (Tensor | null)[],
   outputs: readonly SymbolicTensor[],
   into: readonly (Float32Array | null)[] = [],
+  plan: GraphPlan | null = null,
 ): GraphRun {
   const wish = new Map<SymbolicTensor, Float32Array>();
   outputs.forEach((t, i) => {
     const dest = into[i];
     if (dest && !wish.has(t)) wish.set(t, dest);
   });
+  const resolve = (t: SymbolicTensor): SymbolicTensor => {
+    for (let r = plan?.redirect.get(t); r !== undefined; r = plan!.redirect.get(r)) t = r;
+    return t;
+  };
+  const runs = plan ? nodes.filter((n) => !plan.skip.has(n)) : nodes;
   const value = new Map<SymbolicTensor, Tensor>();
   const mask = new Map<SymbolicTensor, Tensor | null>();
   // Uses left of each tensor, so intermediate results can be dropped once read for the last time.
   const uses = new Map<SymbolicTensor, number>();
   const use = (t: SymbolicTensor) => uses.set(t, (uses.get(t) ?? 0) + 1);
-  for (const node of nodes) if (!node.isInput) node.parents.forEach(use);
-  outputs.forEach(use);
+  for (const node of runs) if (!node.isInput) node.parents.forEach((t) => use(resolve(t)));
+  outputs.forEach((t) => use(resolve(t)));
   const release = (t: SymbolicTensor) => {
     const left = (uses.get(t) ?? 0) - 1;
     uses.set(t, left);
@@ -57,14 +66,15 @@ export function runGraph(
     value.set(t, values[i]);
     mask.set(t, inputMasks[i] ?? null);
   });
-  const get = (t: SymbolicTensor): Tensor => {
+  const get = (s: SymbolicTensor): Tensor => {
+    const t = resolve(s);
     const v = value.get(t);
     if (v === undefined) {
       throw new Error(`Internal error: tensor ${t} was used before it was computed`);
     }
     return v;
   };
-  for (const node of nodes) {
+  for (const node of runs) {
     if (node.isInput) continue;
     const call = node.call;
     const ins = call.inputs.map(get);
@@ -77,7 +87,7 @@ export function runGraph(
     } else if (Array.isArray(call.kwargs.mask) || initialState !== null) {
       masks = noMasks();
     } else {
-      masks = call.inputs.map((t) => mask.get(t) ?? null);
+      masks = call.inputs.map((t) => mask.get(resolve(t)) ?? null);
     }
     const dests = wish.size === 0 ? null : node.outputs.map((t) => wish.get(t) ?? null);
     const context: CallContext = {
@@ -89,7 +99,8 @@ export function runGraph(
       ...(dests?.some((d) => d !== null) ? { into: dests } : {}),
     };
     checkOutputSizes(node, ins);
-    const outs = node.layer.call(ins, context);
+    const runner = plan?.runners.get(node);
+    const outs = runner ? runner(ins, context) : node.layer.call(ins, context);
     if (outs.length !== node.outputs.length) {
       throw new Error(
         `Layer "${node.layer.name}" returned ${outs.length} outputs, but its graph node has ${node.outputs.length}`,
@@ -101,9 +112,12 @@ export function runGraph(
       value.set(t, outs[i]);
       mask.set(t, outMasks[i] ?? null);
     });
-    node.parents.forEach(release);
+    node.parents.forEach((t) => release(resolve(t)));
   }
-  return { outputs: outputs.map(get), masks: outputs.map((t) => mask.get(t) ?? null) };
+  return {
+    outputs: outputs.map(get),
+    masks: outputs.map((t) => mask.get(resolve(t)) ?? null),
+  };
 }
 
 /**

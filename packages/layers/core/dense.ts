@@ -1,4 +1,4 @@
-import { gemm, gemmOnBlas, Tensor } from "@kerno/tensor";
+import { type F32, gemm, gemmOnBlas, Tensor } from "@kerno/tensor";
 import { type ActivationSpec, resolveActivation, type ResolvedActivation } from "../activations.ts";
 import { ConfigReader } from "../config_reader.ts";
 import type { Initializer } from "../initializer.ts";
@@ -154,15 +154,22 @@ export class Dense extends Layer {
 
   /** Projects every row of the last axis with one gemm, then applies the activation. */
   call(inputs: readonly Tensor[], _context: CallContext): Tensor[] {
-    const x = asFloat32(inputs[0]);
     const kernel = this.kernel!.value;
-    const inputDim = kernel.shape[0];
+    return [this.callWith(inputs[0], kernel.f32, this.bias?.value.f32)];
+  }
+
+  /**
+   * What {@linkcode Dense.call} computes, with `kernel` `(input_dim, units)` and `bias` given
+   * instead of the variables' (a model's plan passes copies with a BatchNormalization folded in).
+   */
+  callWith(input: Tensor, kernel: F32, bias: F32 | undefined): Tensor {
+    const x = asFloat32(input);
+    const inputDim = this.kernel!.shape[0];
     const rows = inputDim === 0 ? 0 : x.size / inputDim;
     const out = new Float32Array(rows * this.units);
-    const bias = this.bias ? this.bias.value.f32 : undefined;
     if (rows > 0) {
       // deno-fmt-ignore
-      const onBlas = gemmOnBlas(rows, this.units, inputDim, x.f32, 0, inputDim, kernel.f32, 0, this.units, out, 0, this.units, bias);
+      const onBlas = gemmOnBlas(rows, this.units, inputDim, x.f32, 0, inputDim, kernel, 0, this.units, out, 0, this.units, bias);
       if (!onBlas) {
         gemm(
           false,
@@ -173,7 +180,7 @@ export class Dense extends Layer {
           x.f32,
           0,
           inputDim,
-          kernel.f32,
+          kernel,
           0,
           this.units,
           out,
@@ -187,7 +194,7 @@ export class Dense extends Layer {
       }
       if (this.activation.name !== "linear") this.activation.fn(out, 0, out.length, this.units);
     }
-    return [new Tensor(out, [...x.shape.slice(0, -1), this.units])];
+    return new Tensor(out, [...x.shape.slice(0, -1), this.units]);
   }
 
   /** Keras 3 config, key for key. */

@@ -14,6 +14,8 @@ export abstract class BuiltinCell extends RNNCell {
   /** Storage of the resident copies of biases for the compute core, re-filled at every call. */
   #resident: (ResidentArray | undefined)[] = [];
   #residentFrom: (PackSource | undefined)[] = [];
+  /** The input kernel and bias used instead of the variables' during a call, or null. */
+  #inputWeights: { kernel: F32; bias: F32 } | null = null;
 
   /** The fast path; built-in cells always have one. */
   abstract override prepareFused(batch: number): FusedStepper;
@@ -48,13 +50,68 @@ export abstract class BuiltinCell extends RNNCell {
       from.stamp === this.#weightStamp();
   }
 
-  /** `[kernel, recurrent_kernel, bias?]` as read now from the variables. */
+  /**
+   * `[kernel, recurrent_kernel, bias?]` as read now from the variables, or with the input kernel
+   * and bias given to {@linkcode BuiltinCell.withInputWeights} while its body runs.
+   */
   protected weightArrays(): [F32, F32, F32 | undefined] {
     const v = this.ownVariables;
     if (v.length < 2) {
       throw new TypeError(`Cell "${this.name}" is not built: call the layer or build() first`);
     }
+    const given = this.#inputWeights;
+    if (given) return [given.kernel, v[1].value.f32, given.bias];
     return [v[0].value.f32, v[1].value.f32, v[2]?.value.f32];
+  }
+
+  /**
+   * The input kernel and bias of this cell with a per-feature affine map of its input folded in:
+   * for `x' = scale ⊙ x + offset`, `kernel'[k, j] = scale[k]·kernel[k, j]` and
+   * `bias'[j] = bias[j] + Σ_k offset[k]·kernel[k, j]` (summed in float64, rounded once; a GRU's
+   * recurrent bias row is copied as it is). `null` when the cell has no bias (nothing to fold the
+   * offset into). The variables are not changed.
+   */
+  foldInputAffine(scale: F32, offset: F32): { kernel: Float32Array; bias: Float32Array } | null {
+    const v = this.ownVariables;
+    if (v.length < 3) return null;
+    const kernel = v[0].value.f32;
+    const bias = v[2].value.f32;
+    const dim = scale.length;
+    const width = kernel.length / dim;
+    if (!Number.isInteger(width) || offset.length !== dim || bias.length < width) {
+      throw new RangeError(
+        `Cell "${this.name}": cannot fold an affine map of ${dim} features into a kernel of ` +
+          `${kernel.length} values and a bias of ${bias.length}`,
+      );
+    }
+    const k2 = new Float32Array(kernel.length);
+    const sums = Float64Array.from(bias.subarray(0, width));
+    for (let k = 0; k < dim; k++) {
+      const a = scale[k], b = offset[k], row = k * width;
+      for (let j = 0; j < width; j++) {
+        const w = kernel[row + j];
+        k2[row + j] = a * w;
+        sums[j] += b * w;
+      }
+    }
+    const b2 = bias.slice();
+    b2.set(sums, 0);
+    return { kernel: k2, bias: b2 };
+  }
+
+  /**
+   * Runs `body` with this cell's input kernel and bias replaced by `kernel` and `bias` (Keras
+   * shapes), as a model's plan does when it folds a BatchNormalization into the input
+   * projection. The variables are not touched; the previous weights come back afterwards.
+   */
+  withInputWeights<T>(kernel: F32, bias: F32, body: () => T): T {
+    const before = this.#inputWeights;
+    this.#inputWeights = { kernel, bias };
+    try {
+      return body();
+    } finally {
+      this.#inputWeights = before;
+    }
   }
 
   /**
