@@ -24,10 +24,20 @@ Deno.test("ShardCursor hands out guided shards that shrink to one batch", () => 
   assert.deepEqual(all(new ShardCursor(10, 20, 2, undefined, 4)), [4, 4, 2]);
 });
 
-Deno.test("ShardCursor cuts a batch larger than the share, down to 32-row shards", () => {
-  const rows = all(new ShardCursor(0, 512, 2, undefined, 512));
-  assert.deepEqual(rows, [128, 96, 72, 54, 41, 32, 32, 32, 25]);
-  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [64, 48, 36, 32, 32, 32, 12]);
+Deno.test("ShardCursor cuts a batch larger than the share, down to 64-row shards", () => {
+  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 96, 72, 64, 64, 64, 24]);
+  assert.deepEqual(all(new ShardCursor(0, 1024, 2, undefined, 1024)), [
+    256,
+    192,
+    144,
+    108,
+    81,
+    64,
+    64,
+    64,
+    51,
+  ]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [64, 64, 64, 64]);
 });
 
 Deno.test("ShardCursor takes a fixed shard size when asked, and checks it", () => {
