@@ -8,18 +8,8 @@ import assert from "node:assert/strict";
 import { modelFromBytes, readNpy, writeNpy } from "@kerno/io";
 import { importSetup } from "@kerno/executor";
 import { tensor } from "@kerno/tensor";
-import { main } from "@kerno/cli";
 import { lambdaAndCustomBytes, SETUP } from "./_lambda_custom_model.ts";
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+import { runMain as run } from "./_cli_run.ts";
 
 Deno.test("kerno predict --setup runs a Lambda and a custom layer as model.predict does", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kerno_setup_" });

@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { loadModel, readNpy, writeNpy } from "@kerno/io";
 import { resetLayerNames } from "@kerno/layers";
-import { main } from "@kerno/cli";
 import type { Tensor } from "@kerno/tensor";
 import { fixtureTensor, readCase } from "../scripts/_reference/case.ts";
 import { compareValues } from "../scripts/_reference/compare.ts";
 import { configWeightsPair } from "../scripts/_reference/legacy_pair.ts";
 import { needsOutsideData, WILD_FIXTURES } from "./_outside_data.ts";
+import { runMain as run } from "./_cli_run.ts";
 
 /** arabic_sentiment_lstm: Keras 2.2.2, a Sequential whose config is a bare list of layers. */
 const ARABIC = `${WILD_FIXTURES}/arabic_sentiment_lstm`;
@@ -29,16 +29,6 @@ type WildCase = Awaited<ReturnType<typeof readCase>> & {
 
 async function readWild(): Promise<WildCase> {
   return await readCase(ARABIC) as WildCase;
-}
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
 }
 
 Deno.test({

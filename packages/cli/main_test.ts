@@ -1,15 +1,5 @@
 import assert from "node:assert/strict";
-import { main } from "./mod.ts";
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+import { runMain as run } from "./_test_util.ts";
 
 Deno.test("main prints the help with exit code 0, or on stderr with 2 when no command is given", async () => {
   const help = await run(["--help"]);

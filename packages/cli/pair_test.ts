@@ -2,21 +2,11 @@
 import assert from "node:assert/strict";
 import { readNpy, writeNpy } from "@kerno/io";
 import { Tensor } from "@kerno/tensor";
-import { main } from "./mod.ts";
+import { runMain as run } from "./_test_util.ts";
 
 const FIXTURES = decodeURIComponent(
   new URL("../../tests/fixtures/keras/", import.meta.url).pathname,
 );
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
 
 interface ArrayJson {
   shape: number[];

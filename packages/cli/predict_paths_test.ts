@@ -2,20 +2,10 @@
 import assert from "node:assert/strict";
 import { writeNpy } from "@kerno/io";
 import { Tensor } from "@kerno/tensor";
-import { main } from "./mod.ts";
+import { runMain as run } from "./_test_util.ts";
 
 const MODEL = new URL("../../tests/fixtures/keras/lstm_seq_state/model.keras", import.meta.url)
   .pathname;
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
 
 async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "kerno_paths_" });

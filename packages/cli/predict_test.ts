@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { loadModel, readNpy, readNpz, writeNpy } from "@kerno/io";
 import { Tensor } from "@kerno/tensor";
-import { main } from "./mod.ts";
+import { runMain as run } from "./_test_util.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/keras/", import.meta.url);
 
@@ -27,16 +27,6 @@ function assertClose(got: Tensor, want: Tensor, what: string): void {
       `${what}[${i}]: ${got.data[i]} vs ${want.data[i]}`,
     );
   }
-}
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
 }
 
 async function withCase(

@@ -5,22 +5,12 @@
 import assert from "node:assert/strict";
 import { readNpy, writeNpy } from "@kerno/io";
 import { Tensor } from "@kerno/tensor";
-import { main } from "./mod.ts";
+import { runMain as run } from "./_test_util.ts";
 
 const MODEL = new URL("../../tests/fixtures/keras/lstm_seq_state/model.keras", import.meta.url)
   .pathname;
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const OUTPUTS = ["seq", "h", "c"];
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
 
 function kernoProcess(args: string[]): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {

@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
 import { H5Writer } from "@kerno/io/h5";
-import { main } from "./mod.ts";
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-  });
-  return { code, out: out.join(""), err: err.join("") };
-}
+import { runMain as run } from "./_test_util.ts";
 
 /** A legacy `.h5` whose model uses a layer class written for it (a custom attention layer). */
 function customLayerFile(): Uint8Array {
