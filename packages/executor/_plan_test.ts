@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ShardCursor, splitRows, windowRows } from "./_plan.ts";
+import { balancedRows, ShardCursor, splitRows, windowRows, WorkerPace } from "./_plan.ts";
 
 Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter", () => {
   assert.deepEqual(splitRows(0, 7, 3), [
@@ -56,4 +56,53 @@ Deno.test("windowRows keeps a window within the staging budget, at least one row
   assert.equal(windowRows(100, 40, 10), 1);
   assert.equal(windowRows(5, 40, 4000), 5);
   assert.equal(windowRows(5, 0, 10), 5);
+});
+
+Deno.test("balancedRows gives the asking worker what makes every worker end together", () => {
+  // Twice as fast as the other, both free now: two thirds.
+  assert.equal(balancedRows(90, { rate: 2, others: [{ rate: 1, freeIn: 0 }] }), 60);
+  // Equal speeds, the other busy for 10 ms more: 10 rows more for the one asking.
+  assert.equal(balancedRows(100, { rate: 1, others: [{ rate: 1, freeIn: 10 }] }), 55);
+  // The other is busy past the end: the asking worker takes all.
+  assert.equal(balancedRows(20, { rate: 1, others: [{ rate: 1, freeIn: 50 }] }), 20);
+  // Three workers, one free only after the others finished: it takes none.
+  assert.equal(
+    balancedRows(40, { rate: 1, others: [{ rate: 1, freeIn: 0 }, { rate: 1, freeIn: 30 }] }),
+    20,
+  );
+});
+
+Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows", () => {
+  const cursor = new ShardCursor(0, 200, 2, undefined, 200);
+  // No pace yet (no worker has finished a shard): the tail is split evenly, 64 rows at most.
+  assert.deepEqual(cursor.take(), { start: 0, end: 64 });
+  assert.deepEqual(cursor.take(), { start: 64, end: 128 });
+  // 72 rows left; the asking worker goes three times as fast as the other, which is free now.
+  assert.deepEqual(cursor.take({ rate: 3, others: [{ rate: 1, freeIn: 0 }] }), {
+    start: 128,
+    end: 182,
+  });
+  // The slow one would take 4.5 of the 18 left: 8, the smallest paced shard; then the rest.
+  const slow = { rate: 1, others: [{ rate: 3, freeIn: 0 }] };
+  assert.deepEqual(cursor.take(slow), { start: 182, end: 190 });
+  assert.deepEqual(cursor.take(slow), { start: 190, end: 198 });
+  assert.deepEqual(cursor.take(slow), { start: 198, end: 200 });
+  assert.equal(cursor.take(slow), null);
+});
+
+Deno.test("WorkerPace measures rows a millisecond and when each busy worker is free", () => {
+  let now = 0;
+  const pace = new WorkerPace(2, () => now);
+  pace.start(0, 100);
+  pace.start(1, 100);
+  assert.equal(pace.of(0), undefined);
+  now = 50;
+  pace.finish(0); // 2 rows/ms
+  assert.equal(pace.of(0), undefined); // worker 1 has no rate yet
+  now = 100;
+  pace.finish(1); // 1 row/ms
+  pace.start(1, 30);
+  now = 110;
+  assert.deepEqual(pace.of(0), { rate: 2, others: [{ rate: 1, freeIn: 20 }] });
+  assert.deepEqual(pace.of(1), { rate: 1, others: [{ rate: 2, freeIn: 0 }] });
 });

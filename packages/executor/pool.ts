@@ -14,7 +14,7 @@ import {
 } from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
 import type { SharedRef } from "./_messages.ts";
-import { type RowRange, ShardCursor, splitRows, windowRows } from "./_plan.ts";
+import { type RowRange, ShardCursor, splitRows, windowRows, WorkerPace } from "./_plan.ts";
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
 import {
@@ -612,10 +612,17 @@ export class WorkerPool implements AsyncDisposable {
         ? new ShardCursor(start, window.end, 1, window.end - start)
         : new ShardCursor(start, window.end, slots.length, options.shardRows, options.batchSize);
       const outs = outputs;
-      const loop = async (slot: number) => {
-        for (let shard = cursor.take(); shard && !run.stopped; shard = cursor.take()) {
+      const pace = new WorkerPace(slots.length);
+      const loop = async (slot: number, at: number) => {
+        for (
+          let shard = cursor.take(pace.of(at));
+          shard && !run.stopped;
+          shard = cursor.take(pace.of(at))
+        ) {
           const refsOut = outs.map((o) => rowsRef(o.rows, shard!));
+          pace.start(at, shard.end - shard.start);
           await this.#runShard(slot, handle, shard, refsIn(shard), refsOut, options, run, rows);
+          pace.finish(at);
           if (!run.stopped) progress(shard.end - shard.start);
         }
       };
