@@ -23,11 +23,13 @@ export function splitRows(start: number, end: number, size: number): RowRange[] 
 }
 
 /**
- * The shards of the tail end are at most this many rows, even when a batch is larger: smaller
- * ones cost more than they balance (W5's LSTM(512) reads its 4 MB of recurrent weights once a
- * step per shard; measured ~10% more CPU with 32-row shards).
+ * The tail starts when a worker's share falls under this many rows: from there shards are sized
+ * from the workers' pace (or split evenly, at most this many rows, before every worker has a
+ * pace). Small shards cost more than they balance: each one is a message round trip (about 1 ms
+ * here) and reads a big layer's recurrent weights again at every step (W5's LSTM(512): ~10% more
+ * CPU with 32-row shards).
  */
-const TAIL_ROWS = 64;
+const TAIL_ROWS = 128;
 
 /**
  * Hands out the shards of `[start, end)` in order. With a fixed `size` every shard has `size` rows
@@ -35,7 +37,7 @@ const TAIL_ROWS = 64;
  * share of what is left (`remaining / (2 × workers)`), in whole `batch`es while that share is at
  * least a batch, so shards start large (few messages) and shrink towards the end, where a worker
  * that finishes early waits at most one small shard for the others. Once the share is under
- * `min(batch, 64)` rows, what is left is split evenly, at most that many rows per shard, or, given
+ * `min(batch, 128)` rows, what is left is split evenly, at most that many rows per shard, or, given
  * the workers' {@linkcode Pace}, so that they all finish together. A batch larger than the share
  * is thus cut too: workers of unequal speed (a shared or throttled core) still finish together.
  */
@@ -61,7 +63,7 @@ export class ShardCursor {
 
   /**
    * The next shard, or `null` when every row has been handed out. In the tail (shares under
-   * `min(batch, 64)` rows), a `pace` sizes the shard so that the asking worker and the others,
+   * `min(batch, 128)` rows), a `pace` sizes the shard so that the asking worker and the others,
    * taking the rest, end together ({@linkcode balancedRows}); without one, what is left is split
    * evenly.
    */

@@ -24,20 +24,18 @@ Deno.test("ShardCursor hands out guided shards that shrink to one batch", () => 
   assert.deepEqual(all(new ShardCursor(10, 20, 2, undefined, 4)), [4, 4, 2]);
 });
 
-Deno.test("ShardCursor cuts a batch larger than the share, down to 64-row shards", () => {
-  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 96, 72, 64, 64, 64, 24]);
+Deno.test("ShardCursor cuts a batch larger than the share, down to 128-row shards", () => {
+  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 128, 128, 128]);
   assert.deepEqual(all(new ShardCursor(0, 1024, 2, undefined, 1024)), [
     256,
     192,
     144,
-    108,
-    81,
-    64,
-    64,
-    64,
-    51,
+    128,
+    128,
+    128,
+    48,
   ]);
-  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [64, 64, 64, 64]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [128, 128]);
 });
 
 Deno.test("ShardCursor takes a fixed shard size when asked, and checks it", () => {
@@ -73,20 +71,19 @@ Deno.test("balancedRows gives the asking worker what makes every worker end toge
 });
 
 Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows", () => {
-  const cursor = new ShardCursor(0, 200, 2, undefined, 200);
-  // No pace yet (no worker has finished a shard): the tail is split evenly, 64 rows at most.
-  assert.deepEqual(cursor.take(), { start: 0, end: 64 });
-  assert.deepEqual(cursor.take(), { start: 64, end: 128 });
-  // 72 rows left; the asking worker goes three times as fast as the other, which is free now.
+  const cursor = new ShardCursor(0, 300, 2, undefined, 300);
+  // No pace yet (no worker has finished a shard): the tail is split evenly, 128 rows at most.
+  assert.deepEqual(cursor.take(), { start: 0, end: 128 });
+  assert.deepEqual(cursor.take(), { start: 128, end: 256 });
+  // 44 rows left; the asking worker goes three times as fast as the other, which is free now.
   assert.deepEqual(cursor.take({ rate: 3, others: [{ rate: 1, freeIn: 0 }] }), {
-    start: 128,
-    end: 182,
+    start: 256,
+    end: 289,
   });
-  // The slow one would take 4.5 of the 18 left: 8, the smallest paced shard; then the rest.
+  // The slow one would take 2.75 of the 11 left: 8, the smallest paced shard; then the rest.
   const slow = { rate: 1, others: [{ rate: 3, freeIn: 0 }] };
-  assert.deepEqual(cursor.take(slow), { start: 182, end: 190 });
-  assert.deepEqual(cursor.take(slow), { start: 190, end: 198 });
-  assert.deepEqual(cursor.take(slow), { start: 198, end: 200 });
+  assert.deepEqual(cursor.take(slow), { start: 289, end: 297 });
+  assert.deepEqual(cursor.take(slow), { start: 297, end: 300 });
   assert.equal(cursor.take(slow), null);
 });
 

@@ -162,8 +162,9 @@ export interface PredictOptions {
   onProgress?: (progress: PredictProgress) => void;
   /**
    * Rows per shard, the unit of work a worker takes and of progress. By default shards are
-   * guided: large at first, then shrinking to one batch (at most 64 rows) as the rows run out,
-   * so workers finish together, even on cores of unequal speed. Results are bit-identical for
+   * guided: large at first, then shrinking (to one batch, at most 128 rows), and the last ones
+   * sized from each worker's measured pace, so that workers finish together, even on cores of
+   * unequal speed. Results are bit-identical for
    * any value.
    */
   shardRows?: number;
