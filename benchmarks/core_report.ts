@@ -6,19 +6,27 @@
  * units), W5's `256×640 · 640×2048`. `--cpu` times with the process's CPU time instead of the
  * wall clock (meaningful on a machine shared with other jobs). With `--allow-ffi` and a system
  * BLAS, the same product on the BLAS backend (`cblas_sgemm`, one thread) gets its own column.
+ * The core runs in its default arithmetic (fused multiply-adds where the CPU has FMA) and, in
+ * the "deterministic" column, with every product and sum rounded separately; the LSTM gate
+ * update is timed in both too.
  *
  * @module
  */
 import process from "node:process";
 import {
   blasStatus,
+  coreActivationCode,
+  coreArithmetic,
   gemm,
+  getActivation,
+  lstmGatesCore,
   packMatrix,
   Random,
   ResidentArray,
   sgemmCore,
   useBlas,
   withBlas,
+  withDeterministicArithmetic,
 } from "@kerno/tensor";
 
 const useCpu = Deno.args.includes("--cpu");
@@ -54,7 +62,14 @@ const SHAPES = [
 
 const rng = new Random(1234);
 const blas = withBlas(true, blasStatus);
-const header = ["shape", "m×k·k×n", "core f32 GFLOP/s", "gemm f64-sum GFLOP/s", "ratio"];
+const header = [
+  "shape",
+  "m×k·k×n",
+  "core f32 GFLOP/s",
+  "deterministic",
+  "gemm f64-sum GFLOP/s",
+  "ratio",
+];
 const rows = [blas.active ? [...header, "BLAS GFLOP/s", "BLAS/core"] : header];
 for (const { name, m, k, n } of SHAPES) {
   const aPlain = new Float32Array(m * k).map(() => rng.uniform(-1, 1));
@@ -64,7 +79,9 @@ for (const { name, m, k, n } of SHAPES) {
   const c = new ResidentArray(m * n);
   a.f32.set(aPlain);
   const flop = 2 * m * n * k;
-  const core = flop / medianSeconds(() => sgemmCore(m, a.f32, 0, k, packed, c.f32, 0, n), flop);
+  const product = () => sgemmCore(m, a.f32, 0, k, packed, c.f32, 0, n);
+  const core = flop / medianSeconds(product, flop);
+  const exact = flop / withDeterministicArithmetic(true, () => medianSeconds(product, flop));
   const out = new Float32Array(m * n);
   const f64 = flop /
     medianSeconds(() => gemm(false, false, m, n, k, aPlain, 0, k, bPlain, 0, n, out, 0, n), flop);
@@ -80,6 +97,7 @@ for (const { name, m, k, n } of SHAPES) {
     name,
     `${m}×${k}·${k}×${n}`,
     (core / 1e9).toFixed(1),
+    (exact / 1e9).toFixed(1),
     (f64 / 1e9).toFixed(1),
     `${(core / f64).toFixed(1)}×`,
   ];
@@ -96,9 +114,41 @@ console.log(
     ? `BLAS: ${blas.library} (${blas.kernel})`
     : `BLAS: not run (${blas.reason ?? "not asked for"})`,
 );
+console.log(`arithmetic: ${coreArithmetic()} (the "deterministic" column rounds separately)`);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) {
   console.log(
     r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "),
   );
 }
+
+/** ns per unit of the LSTM gate update (W1's units, 256 rows a call) in the current arithmetic. */
+function gateNanoseconds(): number {
+  const batch = 256, units = 128;
+  using proj = new ResidentArray(batch * 4 * units);
+  using h = new ResidentArray(batch * units);
+  using c = new ResidentArray(batch * units);
+  proj.f32.set(new Float32Array(batch * 4 * units).map(() => rng.uniform(-3, 3)));
+  const rows = {
+    batch,
+    units,
+    proj: proj.f32,
+    projOffset: 0,
+    stateOffset: 0,
+    projStride: 4 * units,
+    mask: null,
+  };
+  const sigmoid = coreActivationCode(getActivation("sigmoid"));
+  const tanh = coreActivationCode(getActivation("tanh"));
+  // The update consumes the projections; rerunning it on its own results keeps the values in
+  // range (sigmoid and tanh outputs), so the timing does not depend on refilling them.
+  const seconds = medianSeconds(() => lstmGatesCore(rows, h.f32, c.f32, sigmoid, tanh), 2e5);
+  return seconds * 1e9 / (batch * units);
+}
+
+const gates = gateNanoseconds();
+const gatesExact = withDeterministicArithmetic(true, gateNanoseconds);
+console.log(
+  `LSTM gate update (sigmoid/tanh, 256×128): ${gates.toFixed(2)} ns a unit; deterministic ` +
+    `${gatesExact.toFixed(2)} (${(gatesExact / gates).toFixed(2)}×)`,
+);

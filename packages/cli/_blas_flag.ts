@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { BlasRequest, BlasStatus } from "@kerno/tensor";
+import {
+  type BlasRequest,
+  type BlasStatus,
+  coreArithmetic,
+  deterministicArithmetic,
+} from "@kerno/tensor";
 
 /**
  * Takes `--blas`, `--blas PATH` and `--blas=PATH` out of `args`: `true` when given without a
@@ -30,4 +35,15 @@ export function backendLine(status: BlasStatus): string {
   return status.reason === null
     ? "backend: WebAssembly core"
     : `backend: WebAssembly core (BLAS off: ${status.reason})`;
+}
+
+/**
+ * The line naming the compute core's arithmetic: `arithmetic: fused multiply-add` or
+ * `arithmetic: separate multiply and add (deterministic)` (or without FMA on this CPU).
+ */
+export function arithmeticLine(): string {
+  if (coreArithmetic() === "fused") return "arithmetic: fused multiply-add";
+  return deterministicArithmetic()
+    ? "arithmetic: separate multiply and add (deterministic)"
+    : "arithmetic: separate multiply and add (no fused multiply-add on this CPU)";
 }

@@ -70,6 +70,9 @@ Options:
                          library at PATH), one BLAS thread per worker; needs --allow-ffi.
                          KERNO_BLAS=1 (or =PATH) does the same. Falls back to the WebAssembly
                          core with a one-line reason when the library cannot be used
+      --deterministic    Round every product and sum separately: the same bits on every CPU,
+                         with or without FMA (default: fused multiply-adds where the CPU has
+                         them, a little faster). KERNO_DETERMINISTIC=1 does the same
       --setup MODULE.ts  A module exporting the model's Lambda bodies (lambdas, by layer
                          name) and layer classes of your own (customObjects, by Keras class
                          name); loaded here and in every worker. Repeatable

@@ -11,7 +11,7 @@ import { joinDashValues } from "./_args.ts";
 import { type CliModel, openModel, specNames } from "./_load.ts";
 import { formatRate } from "./progress.ts";
 import { BENCH_HELP, UsageError } from "./_usage.ts";
-import { backendLine, takeBlasFlag } from "./_blas_flag.ts";
+import { arithmeticLine, backendLine, takeBlasFlag } from "./_blas_flag.ts";
 
 const COMMAND = "bench";
 
@@ -87,6 +87,7 @@ export async function benchCommand(args: string[], io: CommandIO): Promise<numbe
   const xs = randomInputs(model, batch, timesteps);
   await using pool = await WorkerPool.create({ workers, blas, setup: v.setup });
   io.stdout.write(backendLine(blas !== undefined ? pool.blas : blasStatus()) + "\n");
+  io.stdout.write(arithmeticLine() + "\n");
   const backend = blas === undefined ? undefined : pool.blas.active ? blas : false;
   const single = await time(() => model.predictFlat(xs, { blas: backend }), iterations);
   const pooled = await time(() => pool.predictFlat(model, xs), iterations);

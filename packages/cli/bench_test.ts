@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "./mod.ts";
+import { coreArithmetic } from "@kerno/tensor";
 
 const MODEL = new URL("../../tests/fixtures/keras/lstm_seq_state/model.keras", import.meta.url);
 
@@ -12,11 +13,17 @@ Deno.test("benchCommand prints single-thread and pool rates and the speed-up", a
   );
   assert.equal(code, 0, err.join(""));
   const lines = out.join("").trimEnd().split("\n");
-  assert.equal(lines.length, 4);
+  assert.equal(lines.length, 5);
   assert.equal(lines[0], "backend: WebAssembly core");
-  assert.match(lines[1], /^single thread +[\d.]+ ms +[\d,.]+ seq\/s$/);
-  assert.match(lines[2], /^pool \(2 workers\) +[\d.]+ ms +[\d,.]+ seq\/s$/);
-  assert.match(lines[3], /^speed-up [\d.]+x \(median of 1 runs\)$/);
+  assert.equal(
+    lines[1],
+    coreArithmetic() === "fused"
+      ? "arithmetic: fused multiply-add"
+      : "arithmetic: separate multiply and add (no fused multiply-add on this CPU)",
+  );
+  assert.match(lines[2], /^single thread +[\d.]+ ms +[\d,.]+ seq\/s$/);
+  assert.match(lines[3], /^pool \(2 workers\) +[\d.]+ ms +[\d,.]+ seq\/s$/);
+  assert.match(lines[4], /^speed-up [\d.]+x \(median of 1 runs\)$/);
 });
 
 Deno.test("benchCommand --blas with a missing library names why and runs the WebAssembly core", async () => {

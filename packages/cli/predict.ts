@@ -47,6 +47,7 @@ function parse(args: string[]) {
       output: { type: "string", short: "o", multiple: true },
       workers: { type: "string", short: "w" },
       oversubscribe: { type: "boolean" },
+      deterministic: { type: "boolean" },
       "batch-size": { type: "string", short: "b" },
       rows: { type: "string" },
       shard: { type: "string" },
@@ -175,6 +176,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
       const results = pool.predictBatchesFlat(model, windows, {
         inFlight: IN_FLIGHT,
         batchSize,
+        deterministic: v.deterministic,
         onProgress: progress ? (p) => progress.update(p.rowsDone) : undefined,
       });
       for await (const ys of results) await sink.add(ys);

@@ -83,6 +83,21 @@ Deno.test("predictCommand writes each output as .npy, matching Keras and model.p
   });
 });
 
+Deno.test("predictCommand --deterministic gives model.predict's deterministic bits", async () => {
+  await withCase("lstm_seq_state", async (dir, modelPath, c) => {
+    const outs = ["seq", "h", "c"].map((n) => `${dir}/${n}.npy`);
+    const args = ["predict", "-m", modelPath, "-i", `${dir}/x0.npy`, "-q", "-w", "2"];
+    const r = await run([...args, ...outs.flatMap((o) => ["-o", o]), "--deterministic"]);
+    assert.equal(r.code, 0, r.err);
+    const model = await loadModel(modelPath);
+    const want = model.predictFlat([toTensor(c.inputs[0])], { deterministic: true });
+    for (const [i, path] of outs.entries()) {
+      const got = readNpy(await Deno.readFile(path));
+      assert.deepEqual(got.data, want[i].data, `output ${i} bit-identical in deterministic mode`);
+    }
+  });
+});
+
 Deno.test("predictCommand takes several inputs and one .npz for all outputs", async () => {
   await withCase("embedding_mask_initial_state", async (dir, modelPath, c) => {
     const r = await run([

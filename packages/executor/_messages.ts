@@ -55,6 +55,8 @@ export interface RunJob {
   readonly blas?: BlasRequest;
   /** Whether BatchNormalization layers are folded, passed on to the model's `predictFlat`. */
   readonly foldBatchNorm?: boolean;
+  /** The caller's deterministic-arithmetic mode, which the worker runs the job in. */
+  readonly deterministic?: boolean;
   /**
    * Whether the worker may call the model one `batchSize` batch at a time (bounding its memory);
    * false for stateful models, which must see all their rows in one call.

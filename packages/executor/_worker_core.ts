@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { type BlasRequest, type DType, Tensor, type TensorData } from "@kerno/tensor";
+import {
+  type BlasRequest,
+  type DType,
+  Tensor,
+  type TensorData,
+  withDeterministicArithmetic,
+} from "@kerno/tensor";
 import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
 import { layerClasses } from "./_layer_tree.ts";
 import type { SetupReport } from "./setup.ts";
@@ -172,6 +178,10 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
   };
 
   function run(job: RunJob): void {
+    withDeterministicArithmetic(job.deterministic, () => runJob(job));
+  }
+
+  function runJob(job: RunJob): void {
     if (job.fault === "uncaught") throw new Error("injected uncaught fault (test hook)");
     if (job.fault === "exit") return scope.close();
     try {

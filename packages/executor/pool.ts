@@ -9,6 +9,7 @@ import {
   type BlasRequest,
   type BlasStatus,
   blasStatus,
+  deterministicArithmetic,
   type Tensor,
   withBlas,
 } from "@kerno/tensor";
@@ -351,8 +352,13 @@ export class WorkerPool implements AsyncDisposable {
     if (blas !== undefined && typeof blas !== "boolean" && typeof blas !== "string") {
       throw new TypeError(`blas must be true, false or a library path, received ${blas}`);
     }
+    const deterministic = options.deterministic;
+    if (deterministic !== undefined && typeof deterministic !== "boolean") {
+      throw new TypeError(`deterministic must be true or false, received ${deterministic}`);
+    }
     new ShardCursor(0, rows, this.size, options.shardRows); // checks shardRows
     signal?.throwIfAborted();
+    options = { ...options, deterministic: deterministic ?? deterministicArithmetic() };
 
     const release = await this.#lock.acquire(signal);
     let rejectNow!: (e: unknown) => void;
@@ -657,6 +663,7 @@ export class WorkerPool implements AsyncDisposable {
         batchSize: options.batchSize,
         blas: options.blas ?? this.#blasRequest ?? modelOf(handle).blas,
         foldBatchNorm: options.foldBatchNorm ?? modelOf(handle).foldBatchNorm,
+        deterministic: options.deterministic,
         split: !handle.stateful && outputs !== null,
         fault: fault === "terminate" ? undefined : fault,
       });

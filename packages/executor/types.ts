@@ -175,6 +175,12 @@ export interface PredictOptions {
    * model's `foldBatchNorm`.
    */
   foldBatchNorm?: boolean;
+  /**
+   * Run this call in deterministic arithmetic (every product and sum rounded separately, the
+   * same bits on every CPU) or not; default: the calling thread's setting
+   * (`deterministicArithmetic()` of `@kerno/tensor`), so that results equal `model.predict`'s.
+   */
+  deterministic?: boolean;
 }
 
 /** One batch of {@linkcode WorkerPool.predictBatches}'s source: the tensor, or one per input. */

@@ -71,6 +71,12 @@ export type {
   SimpleRNNOptions,
 } from "@kerno/layers";
 export { allClose, compareClose, Tensor, tensor } from "@kerno/tensor";
+export {
+  type CoreArithmetic,
+  coreArithmetic,
+  deterministicArithmetic,
+  useDeterministicArithmetic,
+} from "@kerno/tensor";
 export type { DType, NestedArray } from "@kerno/tensor";
 export { resetLayerNames } from "@kerno/layers";
 export { DEFAULT_LIMITS, type Limits, setDefaultLimits } from "@kerno/layers";

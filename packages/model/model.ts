@@ -1,4 +1,11 @@
-import { type BlasRequest, type DType, Tensor, type TensorData, withBlas } from "@kerno/tensor";
+import {
+  type BlasRequest,
+  type DType,
+  Tensor,
+  type TensorData,
+  withBlas,
+  withDeterministicArithmetic,
+} from "@kerno/tensor";
 import {
   type CallContext,
   Layer,
@@ -104,6 +111,12 @@ export interface PredictOptions {
    * (see {@linkcode Model.foldBatchNorm}); default: the model's setting.
    */
   foldBatchNorm?: boolean;
+  /**
+   * Run this call in deterministic arithmetic (every product and sum rounded separately, the
+   * same bits on every CPU) or not; default: the process's setting
+   * (`deterministicArithmetic()` of `@kerno/tensor`, off unless `KERNO_DETERMINISTIC=1`).
+   */
+  deterministic?: boolean;
 }
 
 /** What the summary needs to know: which layers, and whether to print "Connected to". */
@@ -542,7 +555,11 @@ export class Model<O extends Nested<SymbolicTensor> = Nested<SymbolicTensor>> ex
         () =>
           withBatchNormFolding(
             options.foldBatchNorm ?? this.foldBatchNorm,
-            () => this.#predictFlat(xs, options),
+            () =>
+              withDeterministicArithmetic(
+                options.deterministic,
+                () => this.#predictFlat(xs, options),
+              ),
           ),
       );
     });

@@ -1,13 +1,16 @@
 /**
  * The compiled WebAssembly compute core: the activation function, the float32 product and the
- * recurrent gate updates, in one module over the memory of `_gemm_wasm_heap.ts`.
+ * recurrent gate updates, in one module over the memory of `_gemm_wasm_heap.ts`. It is built
+ * twice from the same emitters: with every product and sum rounded separately, and with the
+ * multiply-adds fused (`relaxed_madd`, where the runtime has relaxed SIMD). Both instances
+ * share the memory, so the same resident arrays serve either.
  *
  * @module
  */
-import { wasmModule } from "./_gemm_wasm_asm.ts";
+import { op, wasmModule } from "./_gemm_wasm_asm.ts";
 import { memory, VEC_TAIL } from "./_gemm_wasm_heap.ts";
 import { WasmFn } from "./_wasm_fn.ts";
-import { activationFunction } from "./_vector_activations_wasm.ts";
+import { activationFunction, type Arithmetic } from "./_vector_activations_wasm.ts";
 import { sgemmFunction } from "./_sgemm_wasm.ts";
 import {
   gruFinishFunction,
@@ -45,26 +48,38 @@ export interface CoreExports {
   gruResetBefore: RowKernel;
   gruFinish: RowKernel;
   simpleRnnUpdate: RowKernel;
+  /** `madd(ptr)`: the four floats at `ptr + 48` become `a·b + c` of the vectors at `ptr`, `+16`, `+32`. */
+  madd(ptr: number): void;
 }
 
-function actFunction() {
+function actFunction(arith: Arithmetic) {
   const f = new WasmFn("act", 3);
-  activationFunction(f, VEC_TAIL);
+  activationFunction(f, arith, VEC_TAIL);
   return f.build();
 }
 
-/** The core, or null where WebAssembly SIMD is unavailable. */
-export const coreExports: CoreExports | null = (() => {
+/** The multiply-add of the kernels, alone: tells whether this CPU fuses `relaxed_madd`. */
+function maddFunction(arith: Arithmetic) {
+  const f = new WasmFn("madd", 1);
+  f.emit(op.get(0), op.get(0), op.load(0), op.get(0), op.load(16), op.get(0), op.load(32));
+  f.emit(arith === "fused" ? op.f32x4RelaxedMadd : [...op.f32x4Mul, ...op.f32x4Add]);
+  f.emit(op.store(48));
+  return f.build();
+}
+
+/** The core built with `arith`, or null where the runtime cannot compile it. */
+function buildCore(arith: Arithmetic): CoreExports | null {
   if (memory === null) return null;
   try {
     const bytes = wasmModule([
-      actFunction(), // index 0: called by the gate functions
-      sgemmFunction(),
-      lstmGatesFunction(),
+      actFunction(arith), // index 0: called by the gate functions
+      sgemmFunction("sgemm", arith),
+      lstmGatesFunction(arith),
       gruResetAfterFunction(),
       gruResetBeforeFunction(),
       gruFinishFunction(),
       simpleRnnUpdateFunction(),
+      maddFunction(arith),
     ]);
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
@@ -72,4 +87,10 @@ export const coreExports: CoreExports | null = (() => {
   } catch {
     return null;
   }
-})();
+}
+
+/** The core with every product and sum rounded separately, or null without WebAssembly SIMD. */
+export const coreExports: CoreExports | null = buildCore("separate");
+
+/** The core with fused multiply-adds, or null where relaxed SIMD is unavailable. */
+export const fusedCoreExports: CoreExports | null = coreExports && buildCore("fused");

@@ -128,6 +128,12 @@ export const op = {
   f32x4Pmin: simd(0xea),
   f32x4Pmax: simd(0xeb),
   i32x4TruncSat: simd(0xf8),
+  /**
+   * f32x4.relaxed_madd / relaxed_nmadd (relaxed SIMD): `a·b + c` / `−(a·b) + c`, rounded once
+   * where the CPU has fused multiply-add, else as a product then a sum.
+   */
+  f32x4RelaxedMadd: simd(0x105),
+  f32x4RelaxedNmadd: simd(0x106),
   f32x4FromI32x4: simd(0xfa),
 };
 

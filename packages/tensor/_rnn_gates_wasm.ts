@@ -20,7 +20,13 @@
  */
 import { op } from "./_gemm_wasm_asm.ts";
 import { WasmFn } from "./_wasm_fn.ts";
-import { activationTemps, emitActivation, VECTOR_ACTIVATIONS } from "./_vector_activations_wasm.ts";
+import {
+  activationTemps,
+  type Arithmetic,
+  emitActivation,
+  emitMulAdd,
+  VECTOR_ACTIVATIONS,
+} from "./_vector_activations_wasm.ts";
 
 /** Index of the `act(code, ptr, n)` function in the core's module. */
 export const ACT_FN = 0;
@@ -135,8 +141,9 @@ function standardRows(f: WasmFn, u: number, gate: number, act: number): number {
 /**
  * `lstmGates(batch, u, proj, projStride, mask, maskStride, h, c, gate, act)`: `proj` rows hold
  * `z = x·W + b + h·U` in gate order i, f, c, o and are consumed; `h` and `c` are `batch × u`.
+ * With `arith` `"fused"`, the fast path's activations and `f·c + (i·g)` use `relaxed_madd`.
  */
-export function lstmGatesFunction(): ReturnType<WasmFn["build"]> {
+export function lstmGatesFunction(arith: Arithmetic = "separate"): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("lstmGates", 10);
   const [batch, u, proj, projStride, mask, maskStride, h, c, gate, act] = [
     0,
@@ -175,19 +182,12 @@ export function lstmGatesFunction(): ReturnType<WasmFn["build"]> {
           ]] as const
         ) {
           f.emit(op.get(p), op.load(0), op.set(v));
-          emitActivation(f, a, v, v, t);
+          emitActivation(f, arith, a, v, v, t);
         }
-        f.emit(
-          op.get(vf),
-          op.get(cp),
-          op.load(0),
-          op.f32x4Mul,
-          op.get(vi),
-          op.get(vg),
-          op.f32x4Mul,
-        );
-        f.emit(op.f32x4Add, op.set(vg), op.get(cp), op.get(vg), op.store(0));
-        emitActivation(f, "tanh", vg, vg, t);
+        const product = [...op.get(vi), ...op.get(vg), ...op.f32x4Mul];
+        emitMulAdd(f, arith, op.get(vf), [...op.get(cp), ...op.load(0)], product);
+        f.emit(op.set(vg), op.get(cp), op.get(vg), op.store(0));
+        emitActivation(f, arith, "tanh", vg, vg, t);
         f.emit(op.get(hp), op.get(vo), op.get(vg), op.f32x4Mul, op.store(0));
         for (const p of [ip, fp, gp, op_, hp, cp]) f.bump(p, 16);
         f.bump(count, -4);

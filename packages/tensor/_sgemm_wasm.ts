@@ -10,11 +10,13 @@
  * - `mode` 0: `C = A·B`; 1: `C = C + A·B`; 2: `C = bias + A·B` (bias: `4·panels` floats).
  *
  * Each element starts from its initial value (0, C or bias) and adds the products
- * `a[i][p]·b[p][j]` one at a time in order of `p`, each product and each sum rounded to
- * float32 (plain multiply then add, never fused, so the bits are the same on every CPU). Every
- * tile shape does exactly these operations per element, so a row's result never depends on
- * the other rows of the call or on `m`. {@linkcode sgemmReference} is the plain JavaScript
- * statement of the same arithmetic, and the tests hold the kernel to it bit for bit.
+ * `a[i][p]·b[p][j]` one at a time in order of `p`. With {@linkcode Arithmetic} `"separate"`
+ * each product and each sum is rounded to float32 (plain multiply then add, so the bits are the
+ * same on every CPU); with `"fused"` each step is one `relaxed_madd` (a single rounding where
+ * the CPU has FMA). Every tile shape does exactly these operations per element, so a row's
+ * result never depends on the other rows of the call or on `m`. {@linkcode sgemmReference} is
+ * the plain JavaScript statement of the same arithmetic, and the tests hold the kernel to it
+ * bit for bit.
  *
  * Tiles are `MR` rows × `4·P` columns (register-blocked: MR·P accumulators, A values
  * broadcast with `load32_splat`), four steps of k per loop turn; rows left over go one at a
@@ -24,6 +26,7 @@
  */
 import { op, type WasmFunction } from "./_gemm_wasm_asm.ts";
 import { WasmFn } from "./_wasm_fn.ts";
+import { type Arithmetic, emitMulAdd } from "./_vector_activations_wasm.ts";
 
 /** The tile the product uses: rows × 4-column panels (measured on the step shapes). */
 export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 6 } as const;
@@ -32,7 +35,13 @@ export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 6 } as const;
  * Emits the tile `rows × 4·panels` at row pointer `i` (rows `i·lda` from `a`), panel `j`.
  * Locals are taken from `ctx`.
  */
-function emitTile(f: WasmFn, ctx: TileLocals, rows: number, panels: number): void {
+function emitTile(
+  f: WasmFn,
+  ctx: TileLocals,
+  arith: Arithmetic,
+  rows: number,
+  panels: number,
+): void {
   const { k, a, lda, b, bs, c, ldc, mode, bias, i, j } = ctx.params;
   const ap = ctx.ap.slice(0, rows), bp = ctx.bp.slice(0, panels);
   const acc = ctx.acc.slice(0, rows).map((r) => r.slice(0, panels));
@@ -70,7 +79,7 @@ function emitTile(f: WasmFn, ctx: TileLocals, rows: number, panels: number): voi
     ap.forEach((p, r) => {
       f.emit(op.get(p), op.load32Splat(4 * u), op.set(av));
       for (let q = 0; q < panels; q++) {
-        f.emit(op.get(acc[r][q]), op.get(av), op.get(bv[q]), op.f32x4Mul, op.f32x4Add);
+        emitMulAdd(f, arith, op.get(av), op.get(bv[q]), op.get(acc[r][q]));
         f.emit(op.set(acc[r][q]));
       }
     });
@@ -117,6 +126,7 @@ interface TileLocals {
  */
 export function sgemmFunction(
   name = "sgemm",
+  arith: Arithmetic = "separate",
   rows: number = SGEMM_TILE.rows,
   panels: number = SGEMM_TILE.panels,
   rowPanels: number = SGEMM_TILE.rowPanels,
@@ -144,7 +154,7 @@ export function sgemmFunction(
     f.loopWhile([...op.get(np), ...op.get(j), ...op.sub, ...op.i32(group), ...op.geS], () => {
       f.setConst(i, 0);
       f.loopWhile([...op.get(m), ...op.get(i), ...op.sub, ...op.i32(rows), ...op.geS], () => {
-        emitTile(f, ctx, rows, group);
+        emitTile(f, ctx, arith, rows, group);
         f.bump(i, rows);
       });
       f.bump(j, group);
@@ -157,7 +167,7 @@ export function sgemmFunction(
     f.setConst(j, 0);
     for (const group of [rowPanels, 1]) {
       f.loopWhile([...op.get(np), ...op.get(j), ...op.sub, ...op.i32(group), ...op.geS], () => {
-        emitTile(f, ctx, 1, group);
+        emitTile(f, ctx, arith, 1, group);
         f.bump(j, group);
       });
     }
@@ -167,8 +177,38 @@ export function sgemmFunction(
 }
 
 /**
+ * `a·b + c` rounded once to float32 (what a fused multiply-add computes), for float32 `a`, `b`
+ * and `c`. The product is exact in a double; the double sum is rounded again to float32, which
+ * is the single rounding except when the sum landed exactly halfway between two floats: then
+ * the sum's rounding error decides the side.
+ */
+export function fmaF32(a: number, b: number, c: number): number {
+  const p = a * b, s = p + c;
+  const r = Math.fround(s);
+  if (r === s || !Number.isFinite(s)) return r;
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  if (err === 0) return r;
+  const other = nextFloat32(r, s > r ? 1 : -1);
+  if ((r + other) / 2 !== s) return r;
+  return (err > 0) === (other > r) ? other : r;
+}
+
+const bits = new Float32Array(1);
+const bitsInt = new Int32Array(bits.buffer);
+
+/** The float32 next to finite `x`, up (`dir` 1) or down (−1). */
+function nextFloat32(x: number, dir: 1 | -1): number {
+  if (x === 0) return dir * 1.401298464324817e-45;
+  bits[0] = x;
+  bitsInt[0] += (x > 0) === (dir > 0) ? 1 : -1;
+  return bits[0];
+}
+
+/**
  * The arithmetic of `sgemm` in plain JavaScript, on a row-major `k × n` B (not packed): the
- * test oracle. `init` is 0 (zeros), 1 (C) or 2 (`bias[j]`).
+ * test oracle. `init` is 0 (zeros), 1 (C) or 2 (`bias[j]`); `fused` states each step as one
+ * fused multiply-add ({@linkcode fmaF32}) instead of a rounded product then a rounded sum.
  */
 export function sgemmReference(
   m: number,
@@ -186,6 +226,7 @@ export function sgemmReference(
   init: 0 | 1 | 2,
   bias?: Float32Array,
   biasOffset = 0,
+  fused = false,
 ): void {
   const fround = Math.fround;
   for (let i = 0; i < m; i++) {
@@ -193,7 +234,8 @@ export function sgemmReference(
       const ci = cOffset + i * ldc + j;
       let s = init === 1 ? c[ci] : init === 2 ? bias![biasOffset + j] : 0;
       for (let p = 0; p < k; p++) {
-        s = fround(s + fround(a[aOffset + i * lda + p] * b[bOffset + p * ldb + j]));
+        const x = a[aOffset + i * lda + p], y = b[bOffset + p * ldb + j];
+        s = fused ? fmaF32(x, y, s) : fround(s + fround(x * y));
       }
       c[ci] = s;
     }

@@ -11,9 +11,12 @@
  * - hard_sigmoid (Keras 3: `clip(x/6 + 0.5, 0, 1)`), hard_sigmoid_keras2 (`clip(0.2x + 0.5, 0,
  *   1)`), relu (`max(x, 0)`) and linear.
  *
- * Every operation rounds to float32 and none is fused, so the results are the same on every
- * CPU. Clamps use `pmin`/`pmax` (one instruction each, where `min`/`max` cost a sequence),
- * with the value first so that NaN passes through. The accuracy against the double-precision definitions is tested in ulp.
+ * Every operation rounds to float32. With {@linkcode Arithmetic} `"separate"` none is fused, so
+ * the results are the same on every CPU; with `"fused"` the multiply-adds of the polynomials
+ * and range reductions are `relaxed_madd` (one rounding where the CPU has FMA: fewer
+ * instructions, the same or better accuracy). Clamps use `pmin`/`pmax` (one instruction each,
+ * where `min`/`max` cost a sequence), with the value first so that NaN passes through. The
+ * accuracy against the double-precision definitions is tested in ulp, in both forms.
  *
  * @module
  */
@@ -76,9 +79,40 @@ export function activationTemps(f: WasmFn): ActivationTemps {
   return { t0: f.v128(), t1: f.v128(), t2: f.v128() };
 }
 
+/**
+ * How the kernels compute `a·b + c`: `"separate"`, a rounded product then a rounded sum (the
+ * same bits on every CPU), or `"fused"`, `relaxed_madd` (rounded once where the CPU has FMA).
+ */
+export type Arithmetic = "separate" | "fused";
+
+/** Emits `a·b + c`, each operand given as the instructions that push it. */
+export function emitMulAdd(
+  f: WasmFn,
+  arith: Arithmetic,
+  a: readonly number[],
+  b: readonly number[],
+  c: readonly number[],
+): void {
+  if (arith === "fused") f.emit(a, b, c, op.f32x4RelaxedMadd);
+  else f.emit(a, b, op.f32x4Mul, c, op.f32x4Add);
+}
+
+/** Emits `c − a·b`, each operand given as the instructions that push it. */
+function emitMulSub(
+  f: WasmFn,
+  arith: Arithmetic,
+  a: readonly number[],
+  b: readonly number[],
+  c: readonly number[],
+): void {
+  if (arith === "fused") f.emit(a, b, c, op.f32x4RelaxedNmadd);
+  else f.emit(c, a, b, op.f32x4Mul, op.f32x4Sub);
+}
+
 /** `p = p·x + c` with `p` and `x` locals. */
-function horner(f: WasmFn, p: number, x: number, c: number): void {
-  f.emit(op.get(p), op.get(x), op.f32x4Mul, op.get(f.f32x4(c)), op.f32x4Add, op.set(p));
+function horner(f: WasmFn, arith: Arithmetic, p: number, x: number, c: number): void {
+  emitMulAdd(f, arith, op.get(p), op.get(x), op.get(f.f32x4(c)));
+  f.emit(op.set(p));
 }
 
 /**
@@ -86,19 +120,20 @@ function horner(f: WasmFn, p: number, x: number, c: number): void {
  * the 1.5·2²³ trick: adding it rounds to an integer (ties to even) that then sits in the low
  * bits of the sum, from where a shift makes it the exponent of 2ⁿ.
  */
-function emitExp(f: WasmFn, x: number, out: number, t: ActivationTemps): void {
+function emitExp(f: WasmFn, arith: Arithmetic, x: number, out: number, t: ActivationTemps): void {
   const { t0: sum, t1: p, t2: fx } = t;
   const z = fx; // x² once fx is used up
   const magic = f.f32x4(ROUND_MAGIC);
-  f.emit(op.get(x), op.get(f.f32x4(LOG2E)), op.f32x4Mul, op.get(magic), op.f32x4Add, op.set(sum));
-  f.emit(op.get(sum), op.get(magic), op.f32x4Sub, op.set(fx));
-  f.emit(op.get(x), op.get(fx), op.get(f.f32x4(EXP_C1)), op.f32x4Mul, op.f32x4Sub);
-  f.emit(op.get(fx), op.get(f.f32x4(EXP_C2)), op.f32x4Mul, op.f32x4Sub, op.set(x));
-  f.emit(op.get(x), op.get(x), op.f32x4Mul, op.set(z));
+  emitMulAdd(f, arith, op.get(x), op.get(f.f32x4(LOG2E)), op.get(magic));
+  f.emit(op.set(sum), op.get(sum), op.get(magic), op.f32x4Sub, op.set(fx));
+  emitMulSub(f, arith, op.get(fx), op.get(f.f32x4(EXP_C1)), op.get(x));
+  f.emit(op.set(x));
+  emitMulSub(f, arith, op.get(fx), op.get(f.f32x4(EXP_C2)), op.get(x));
+  f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(z));
   f.emit(op.get(f.f32x4(EXP_P[0])), op.set(p));
-  for (const c of EXP_P.slice(1)) horner(f, p, x, c);
-  f.emit(op.get(p), op.get(z), op.f32x4Mul, op.get(x), op.f32x4Add, op.get(f.f32x4(1)));
-  f.emit(op.f32x4Add);
+  for (const c of EXP_P.slice(1)) horner(f, arith, p, x, c);
+  emitMulAdd(f, arith, op.get(p), op.get(z), op.get(x));
+  f.emit(op.get(f.f32x4(1)), op.f32x4Add);
   f.emit(op.get(sum), op.i32(23), op.i32x4Shl, op.get(f.i32x4(ONE_BITS)), op.i32x4Add);
   f.emit(op.f32x4Mul, op.set(out));
 }
@@ -106,6 +141,7 @@ function emitExp(f: WasmFn, x: number, out: number, t: ActivationTemps): void {
 /** `out = act(x)` (`x` may be overwritten; `out` may be `x`). */
 export function emitActivation(
   f: WasmFn,
+  arith: Arithmetic,
   act: VectorActivation,
   x: number,
   out: number,
@@ -129,7 +165,7 @@ export function emitActivation(
     case "sigmoid":
       f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Pmax, op.get(f.f32x4(88)));
       f.emit(op.f32x4Pmin, op.set(x));
-      emitExp(f, x, out, t);
+      emitExp(f, arith, x, out, t);
       f.emit(op.get(f.f32x4(1)), op.get(f.f32x4(1)), op.get(out), op.f32x4Add, op.f32x4Div);
       f.emit(op.set(out));
       return;
@@ -138,10 +174,10 @@ export function emitActivation(
       f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Pmax, op.get(f.f32x4(9)), op.f32x4Pmin);
       f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
       f.emit(op.get(f.f32x4(TANH_ALPHA[0])), op.set(p));
-      for (const c of TANH_ALPHA.slice(1)) horner(f, p, x2, c);
+      for (const c of TANH_ALPHA.slice(1)) horner(f, arith, p, x2, c);
       f.emit(op.get(p), op.get(x), op.f32x4Mul, op.set(p));
       f.emit(op.get(f.f32x4(TANH_BETA[0])), op.set(x));
-      for (const c of TANH_BETA.slice(1)) horner(f, x, x2, c);
+      for (const c of TANH_BETA.slice(1)) horner(f, arith, x, x2, c);
       f.emit(op.get(p), op.get(x), op.f32x4Div, op.set(out));
       return;
     }
@@ -153,14 +189,14 @@ export function emitActivation(
  * in place to the `n` floats at byte `ptr`, four at a time; the last 1 to 3 go through the
  * 16 bytes at `tail` (scratch), so every value is computed by the same vector code.
  */
-export function activationFunction(f: WasmFn, tail: number): void {
+export function activationFunction(f: WasmFn, arith: Arithmetic, tail: number): void {
   const [code, ptr, n] = [0, 1, 2];
   const x = f.v128(), end = f.i32(), i = f.i32();
   const t = activationTemps(f);
   const apply = () => {
     for (const [name, value] of Object.entries(VECTOR_ACTIVATIONS)) {
       f.ifElse([...op.get(code), ...op.i32(value), ...op.eq], () => {
-        emitActivation(f, name as VectorActivation, x, x, t);
+        emitActivation(f, arith, name as VectorActivation, x, x, t);
       });
     }
   };
@@ -171,7 +207,7 @@ export function activationFunction(f: WasmFn, tail: number): void {
     f.ifElse([...op.get(code), ...op.i32(value), ...op.eq], () => {
       f.loopWhile([...op.get(ptr), ...op.get(end), ...op.ltU], () => {
         f.emit(op.get(ptr), op.get(ptr), op.load(0), op.set(x));
-        emitActivation(f, name as VectorActivation, x, x, t);
+        emitActivation(f, arith, name as VectorActivation, x, x, t);
         f.emit(op.get(x), op.store(0));
         f.bump(ptr, 16);
       });

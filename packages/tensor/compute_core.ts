@@ -4,9 +4,10 @@
  * ({@linkcode ResidentArray}). The recurrent layers keep their projections and states there for
  * the whole sequence, so a timestep is one product and one gate call, with no copies.
  *
- * Arithmetic: every product and sum is rounded to float32 in a fixed order (plain multiply then
- * add, never fused), so results are the same on every CPU, and a row's result never depends on
- * the other rows of a call (the worker pool's bit-identity rests on this).
+ * Arithmetic: every product and sum is rounded to float32 in a fixed order, and a row's result
+ * never depends on the other rows of a call (the worker pool's bit-identity rests on this).
+ * Multiply-adds are fused where the CPU has FMA, unless deterministic mode rounds each product
+ * and sum separately, for the same bits on every CPU (see `core_arithmetic.ts`).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { ActivationFn } from "./activations.ts";
 import { getActivation } from "./activations.ts";
 import { checkDim } from "./_gemm_check.ts";
 import { coreExports, type RowKernel } from "./_core_wasm.ts";
+import { activeCoreExports } from "./core_arithmetic.ts";
 import { blasCoreProduct } from "./_blas_core.ts";
 import { heapOffset, type PackedMatrix } from "./_gemm_packed_matrix.ts";
 import {
@@ -64,10 +66,11 @@ export function useComputeCore(on: boolean): boolean {
 }
 
 function exportsOrThrow() {
-  if (coreExports === null) {
+  const core = activeCoreExports();
+  if (core === null) {
     throw new TypeError("The compute core needs WebAssembly SIMD, which this runtime lacks");
   }
-  return coreExports;
+  return core;
 }
 
 /**

@@ -9,7 +9,8 @@ import {
 } from "./compute_core.ts";
 import { getActivation } from "./activations.ts";
 import { packMatrix } from "./_gemm_packed_matrix.ts";
-import { sgemmReference } from "./_sgemm_wasm.ts";
+import { fmaF32, sgemmReference } from "./_sgemm_wasm.ts";
+import { coreArithmetic, withDeterministicArithmetic } from "./core_arithmetic.ts";
 import { Random } from "./random.ts";
 
 const skip = !computeCoreActive();
@@ -26,10 +27,21 @@ function ulps(a: number, b: number): number {
   return Math.abs(i[0] - i[1]);
 }
 
+/** Runs `check` in deterministic mode, then in the default mode, naming the arithmetic. */
+function inBothModes(check: (arith: string) => void): void {
+  for (const deterministic of [true, false]) {
+    withDeterministicArithmetic(deterministic, () => check(coreArithmetic()));
+  }
+}
+
 Deno.test({
   name: "sgemmCore gives the bits of sgemmReference for every start, shape and stride",
   ignore: skip,
-  fn() {
+  fn: () => inBothModes(sgemmMatchesReference),
+});
+
+function sgemmMatchesReference(arith: string): void {
+  {
     const rng = new Random(7);
     for (
       const [m, k, n] of [[1, 1, 1], [3, 5, 4], [37, 33, 20], [9, 70, 13], [6, 0, 7], [5, 17, 2]]
@@ -50,7 +62,9 @@ Deno.test({
         sgemmCore(m, a.f32, 0, lda, packed, c.f32, 0, ldc, start, bias.f32, 1);
         const want = cPlain.slice();
         const init = start === "zero" ? 0 : start === "accumulate" ? 1 : 2;
-        sgemmReference(m, n, k, aPlain, 0, lda, bPlain, 0, n, want, 0, ldc, init, biasPlain, 1);
+        const fused = arith === "fused";
+        // deno-fmt-ignore
+        sgemmReference(m, n, k, aPlain, 0, lda, bPlain, 0, n, want, 0, ldc, init, biasPlain, 1, fused);
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < ldc; j++) {
             const idx = i * ldc + j;
@@ -58,12 +72,45 @@ Deno.test({
             assert.equal(
               c.f32[idx],
               j < n ? want[idx] : cPlain[idx],
-              `${m}x${k}x${n} ${start} [${i}, ${j}]`,
+              `${arith} ${m}x${k}x${n} ${start} [${i}, ${j}]`,
             );
           }
         }
       }
     }
+  }
+}
+
+Deno.test("fmaF32 rounds a·b + c once, ties included", () => {
+  const a = 1 + 2 ** -12;
+  // a·a = 1 + 2⁻¹¹ + 2⁻²⁴: a tie when rounded alone (to even: 1 + 2⁻¹¹).
+  assert.equal(fmaF32(a, a, -(1 + 2 ** -11)), 2 ** -24);
+  assert.equal(Math.fround(Math.fround(a * a) - (1 + 2 ** -11)), 0);
+  // a·a ± 2⁻⁸⁰ rounds to the same double, a float32 tie; the part the double lost decides it.
+  assert.equal(fmaF32(a, a, 2 ** -80), 1 + 2 ** -11 + 2 ** -23);
+  assert.equal(fmaF32(a, a, -(2 ** -80)), 1 + 2 ** -11);
+  assert.equal(Math.fround(a * a + 2 ** -80), 1 + 2 ** -11);
+  assert.equal(fmaF32(3, 0.5, 0.25), 1.75);
+  assert.equal(fmaF32(2, 3, -6), 0);
+});
+
+Deno.test({
+  name: "coreArithmetic: deterministic mode rounds separately; the default fuses where it can",
+  ignore: skip,
+  fn() {
+    assert.equal(withDeterministicArithmetic(true, coreArithmetic), "separate");
+    const mode = withDeterministicArithmetic(false, coreArithmetic);
+    assert.ok(mode === "fused" || mode === "separate", mode);
+    // What the pool relies on: one mode gives the same bits every time.
+    const rng = new Random(9);
+    const packed = packMatrix(randomArray(rng, 96 * 40), 0, 40, 96, 40);
+    using a = new ResidentArray(96 * 5);
+    using c1 = new ResidentArray(5 * 40);
+    using c2 = new ResidentArray(5 * 40);
+    a.f32.set(randomArray(rng, 96 * 5));
+    sgemmCore(5, a.f32, 0, 96, packed, c1.f32, 0, 40);
+    for (let i = 0; i < 50; i++) sgemmCore(5, a.f32, 0, 96, packed, c2.f32, 0, 40);
+    assert.deepEqual(c2.f32, c1.f32);
   },
 });
 
@@ -90,7 +137,11 @@ Deno.test({
 Deno.test({
   name: "vectorActivation: sigmoid within 2 ulp and tanh within 6 ulp of double precision",
   ignore: skip,
-  fn() {
+  fn: () => inBothModes(activationsWithinUlps),
+});
+
+function activationsWithinUlps(arith: string): void {
+  {
     const n = 40_003; // not a multiple of 4: the tail runs too
     for (
       const [name, ref, bound] of [
@@ -108,11 +159,11 @@ Deno.test({
         const want = Math.fround(ref(input[i]));
         if (Math.abs(want) > 1e-30) worst = Math.max(worst, ulps(x.f32[i], want));
       }
-      assert.ok(worst <= bound, `${name}: ${worst} ulp`);
+      assert.ok(worst <= bound, `${arith} ${name}: ${worst} ulp`);
       assert.equal(x.f32[20_000], name === "sigmoid" ? 0.5 : 0);
     }
-  },
-});
+  }
+}
 
 Deno.test({
   name: "vectorActivation: relu and both hard sigmoids match their definitions",

@@ -27,6 +27,13 @@ export * from "./shape_ops.ts";
 export * from "./random.ts";
 export * from "./all_close.ts";
 export * from "./compute_core.ts";
+export {
+  type CoreArithmetic,
+  coreArithmetic,
+  deterministicArithmetic,
+  useDeterministicArithmetic,
+  withDeterministicArithmetic,
+} from "./core_arithmetic.ts";
 export { blasStatus, useBlas, withBlas } from "./blas.ts";
 export { gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
