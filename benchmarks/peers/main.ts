@@ -23,7 +23,8 @@ import { ORT_VERSION, ortRunner } from "./ort_runner.ts";
 import type { Runner, RunnerFactory } from "./runner.ts";
 import { formatTable, type Row } from "./table.ts";
 import { TFJS_VERSION, tfjsRunner, useBackend, wasmFeatures } from "./tfjs_runner.ts";
-import { median, timeInRounds, Timer } from "./timing.ts";
+import { median, SETTLE_MS, timeInRounds, Timer } from "./timing.ts";
+import { cpuSpeeds, formatSpeeds, pinThread } from "./affinity.ts";
 
 const options = parseOptions(Deno.args);
 const threads = navigator.hardwareConcurrency ?? 2;
@@ -155,13 +156,22 @@ async function runWorkload(id: string): Promise<void> {
     }
   }
   const timers = slots.flatMap((s) => ("timer" in s ? [s.timer] : []));
+  const before = cpuSpeeds();
+  const fastest = before.indexOf(Math.max(...before));
   try {
-    await timeInRounds(timers);
+    await timeInRounds(timers, SETTLE_MS, before.length ? pinThread : null, fastest);
   } finally {
     for (const t of timers) await t.runner.dispose();
   }
+  const after = cpuSpeeds();
   const rows = slots.map((s) => ("timer" in s ? rowOf(s.timer, ref, s.extra) : s));
   console.log(formatTable(rows, w.x.shape[0], w.flop));
+  console.log(
+    before.length
+      ? `CPU speeds (compute core product, GFLOP/s): before ${formatSpeeds(before)}; after ` +
+        `${formatSpeeds(after)}; single-thread rows pinned to cpu${fastest}`
+      : "CPU speeds: not measured (no sched_setaffinity here); single-thread rows not pinned",
+  );
   console.log(`load average after ${id}: ${loadAverage()}`);
 }
 

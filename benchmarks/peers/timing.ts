@@ -97,12 +97,39 @@ export class Timer {
   }
 }
 
-/** Warms every timer up, then times them in rounds; resolves when every plan is done. */
-export async function timeInRounds(timers: readonly Timer[]): Promise<void> {
-  for (const t of timers) await t.warm();
+/**
+ * Idle time before each runtime's turn in a round. A runtime's threads may keep the CPU busy
+ * after its run returns (onnxruntime's intra-op workers spin for about 30 ms, using up to 1.4
+ * cores: measured with `processCpuMs` in 10 ms sleeps after a 2-thread W1 run), which would be
+ * charged to whichever runtime runs next.
+ */
+export const SETTLE_MS = 60;
+
+/**
+ * Warms every timer up, then times them in rounds, with {@linkcode SETTLE_MS} of idle time
+ * before each turn; resolves when every plan is done. With `pin`, the runtimes that compute on
+ * one thread (the calling one) run with it pinned to that CPU, all on the same one.
+ */
+export async function timeInRounds(
+  timers: readonly Timer[],
+  settleMs: number = SETTLE_MS,
+  pin: ((cpu: number | null) => boolean) | null = null,
+  cpu = 0,
+): Promise<void> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs));
+  const turn = async <T>(t: Timer, body: () => Promise<T>): Promise<T> => {
+    await settle();
+    const pinned = pin !== null && t.runner.threads === 1 && pin(cpu);
+    try {
+      return await body();
+    } finally {
+      if (pinned) pin!(null);
+    }
+  };
+  for (const t of timers) await turn(t, () => t.warm());
   for (let round = 0;; round++) {
     let ran = false;
-    for (const t of timers) ran = (await t.timeRound(round)) || ran;
+    for (const t of timers) ran = (await turn(t, () => t.timeRound(round))) || ran;
     if (!ran) return;
   }
 }

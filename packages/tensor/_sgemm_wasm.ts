@@ -29,7 +29,7 @@ import { WasmFn } from "./_wasm_fn.ts";
 import { type Arithmetic, emitMulAdd } from "./_vector_activations_wasm.ts";
 
 /** The tile the product uses: rows × 4-column panels (measured on the step shapes). */
-export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 6 } as const;
+export const SGEMM_TILE = { rows: 4, panels: 2, rowPanels: 8 } as const;
 
 /**
  * Emits the tile `rows × 4·panels` at row pointer `i` (rows `i·lda` from `a`), panel `j`.
@@ -74,12 +74,16 @@ function emitTile(
       for (const row of acc) for (const x of row) f.emit(op.zero, op.set(x));
     });
   });
+  // A single row uses each B vector once: it is loaded where it is used, so that the wide
+  // single-row tiles keep their sums in registers.
+  const inline = rows === 1;
   const step = (u: number) => {
-    bp.forEach((p, q) => f.emit(op.get(p), op.load(16 * u), op.set(bv[q])));
+    if (!inline) bp.forEach((p, q) => f.emit(op.get(p), op.load(16 * u), op.set(bv[q])));
     ap.forEach((p, r) => {
       f.emit(op.get(p), op.load32Splat(4 * u), op.set(av));
       for (let q = 0; q < panels; q++) {
-        emitMulAdd(f, arith, op.get(av), op.get(bv[q]), op.get(acc[r][q]));
+        const b = inline ? [...op.get(bp[q]), ...op.load(16 * u)] : op.get(bv[q]);
+        emitMulAdd(f, arith, op.get(av), b, op.get(acc[r][q]));
         f.emit(op.set(acc[r][q]));
       }
     });

@@ -78,6 +78,51 @@ Deno.test({
 });
 
 Deno.test({
+  name: "Inputs gathered in blocks of steps give each row the bits it has alone",
+  ignore: skip,
+  fn() {
+    // 1100 rows × 3 features: blocks of 79 steps (1 MB), so 80 steps end with a block of one;
+    // alone, a row is gathered in one block. Forwards and backwards, masked and not.
+    const batch = 1100, T = 80;
+    const rng = new Random(6);
+    const x = new Float32Array(batch * T * 3).map(() => rng.uniform(-2, 2));
+    const mask = new Uint8Array(batch * T).map((_, i) => i % 5 === 2 ? 0 : 1);
+    const cell = new LSTMCell(4);
+    cell.build([[null, 3]]);
+    for (const backwards of [false, true]) {
+      const spec = {
+        goBackwards: backwards,
+        returnSequences: true,
+        zeroOutputForMask: false,
+        unroll: false,
+      };
+      const all = run(cell, x, batch, T, backwards ? mask : null, spec).output;
+      const width = all.length / batch;
+      for (const b of [0, 555, 1099]) {
+        const rows = (a: Float32Array | Uint8Array, n: number) =>
+          a.slice(b * T * n, (b + 1) * T * n);
+        // The states `run` starts from, row b's part.
+        const states = cell.stateSize.map((n) =>
+          Float32Array.from({ length: n }, (_, j) => Math.sin(b * n + j + n))
+        );
+        const alone = runRecurrence(
+          cell,
+          tensor(rows(x, 3) as Float32Array, [1, T, 3]),
+          states,
+          backwards ? rows(mask, 1) as Uint8Array : null,
+          spec,
+        ).output;
+        assert.deepEqual(
+          alone,
+          all.slice(b * width, (b + 1) * width),
+          `row ${b} backwards=${backwards}`,
+        );
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "On the compute core a row's sequence is the same bits alone or in a batch of 9",
   ignore: skip,
   fn() {
