@@ -56,12 +56,31 @@ function loadAverage(): string {
   }
 }
 
-/** The commit checked out (from `.git`), or "unknown". */
+/**
+ * The commit checked out, read from `.git` (a folder, or in a worktree a file naming its git
+ * folder; branch refs loose or packed), or "unknown".
+ */
 function kernoCommit(): string {
   try {
-    const head = Deno.readTextFileSync(".git/HEAD").trim();
+    let dir = ".git";
+    if (Deno.statSync(dir).isFile) {
+      dir = Deno.readTextFileSync(dir).trim().replace(/^gitdir: /, "");
+    }
+    const head = Deno.readTextFileSync(`${dir}/HEAD`).trim();
     if (!head.startsWith("ref: ")) return head.slice(0, 12);
-    return Deno.readTextFileSync(`.git/${head.slice(5)}`).trim().slice(0, 12);
+    const ref = head.slice(5);
+    let common = dir;
+    try {
+      common = `${dir}/${Deno.readTextFileSync(`${dir}/commondir`).trim()}`;
+    } catch { /* not a worktree */ }
+    for (const d of [dir, common]) {
+      try {
+        return Deno.readTextFileSync(`${d}/${ref}`).trim().slice(0, 12);
+      } catch { /* packed, or in the common folder */ }
+    }
+    const packed = Deno.readTextFileSync(`${common}/packed-refs`).split("\n");
+    const line = packed.find((l) => l.endsWith(` ${ref}`));
+    return line ? line.slice(0, 12) : "unknown";
   } catch {
     return "unknown";
   }

@@ -40,6 +40,12 @@ const TAIL_ROWS = 128;
  * `min(batch, 128)` rows, what is left is split evenly, at most that many rows per shard, or, given
  * the workers' {@linkcode Pace}, so that they all finish together. A batch larger than the share
  * is thus cut too: workers of unequal speed (a shared or throttled core) still finish together.
+ * With `paceFirst` (the default), that even split is made in two rounds when each shard keeps at
+ * least 16 rows, so the workers' pace is known before the second round: otherwise a batch of
+ * 2 × 128 rows went out as one shard per worker, and on two cores of unequal speed (this
+ * machine's vCPUs: 46 and 37 GFLOP/s in one run) the faster waited for the slower. Without it
+ * (the BLAS backend, which repacks the recurrent weights at every call, so fewer rows per call
+ * cost more), the even split is one round.
  */
 export class ShardCursor {
   #next: number;
@@ -48,9 +54,17 @@ export class ShardCursor {
   #size: number | undefined;
   #batch: number;
   #tail: number | undefined;
+  #paceFirst: boolean;
 
   /** A cursor over `[start, end)`; throws a `RangeError` for a `size` that is not a positive integer. */
-  constructor(start: number, end: number, workers: number, size?: number, batch = 32) {
+  constructor(
+    start: number,
+    end: number,
+    workers: number,
+    size?: number,
+    batch = 32,
+    paceFirst = true,
+  ) {
     if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
       throw new RangeError(`shardRows must be a positive integer, received ${size}`);
     }
@@ -59,6 +73,7 @@ export class ShardCursor {
     this.#workers = Math.max(1, workers);
     this.#size = size;
     this.#batch = Math.max(1, batch);
+    this.#paceFirst = paceFirst;
   }
 
   /**
@@ -79,8 +94,13 @@ export class ShardCursor {
       else if (pace !== undefined) {
         n = Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace)));
       } else {
-        // Less than a tail shard each: split what is left evenly, from now on.
-        n = this.#tail ??= Math.min(tail, Math.ceil(left / this.#workers));
+        // Less than a tail shard each: split what is left evenly, from now on (in two rounds
+        // when the shards stay large enough, so that the second can be paced).
+        const half = Math.ceil(left / (2 * this.#workers));
+        const even = this.#paceFirst && half >= 2 * MIN_PACED_ROWS
+          ? half
+          : Math.ceil(left / this.#workers);
+        n = this.#tail ??= Math.min(tail, even);
       }
     }
     const shard = { start: this.#next, end: Math.min(this.#end, this.#next + n) };

@@ -17,25 +17,40 @@ function all(cursor: ShardCursor): number[] {
 }
 
 Deno.test("ShardCursor hands out guided shards that shrink to one batch", () => {
-  assert.deepEqual(all(new ShardCursor(0, 1024, 2)), [256, 192, 160, 128, 96, 64, 32, 32, 32, 32]);
-  assert.deepEqual(all(new ShardCursor(0, 256, 2)), [64, 64, 32, 32, 32, 32]);
+  assert.deepEqual(all(new ShardCursor(0, 1024, 2)), [
+    256,
+    192,
+    160,
+    128,
+    96,
+    64,
+    32,
+    24,
+    24,
+    24,
+    24,
+  ]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2)), [64, 64, 32, 24, 24, 24, 24]);
   assert.deepEqual(all(new ShardCursor(0, 37, 4)), [10, 10, 10, 7]);
   assert.deepEqual(all(new ShardCursor(0, 2, 4)), [1, 1]);
   assert.deepEqual(all(new ShardCursor(10, 20, 2, undefined, 4)), [4, 4, 2]);
 });
 
 Deno.test("ShardCursor cuts a batch larger than the share, down to 128-row shards", () => {
-  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 128, 128, 128]);
+  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 96, 96, 96, 96]);
   assert.deepEqual(all(new ShardCursor(0, 1024, 2, undefined, 1024)), [
     256,
     192,
     144,
-    128,
-    128,
-    128,
-    48,
+    108,
+    108,
+    108,
+    108,
   ]);
-  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [128, 128]);
+  // The even split of the tail goes in two rounds (the second paced), or one without paceFirst.
+  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [64, 64, 64, 64]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256, false)), [128, 128]);
+  assert.deepEqual(all(new ShardCursor(0, 60, 2, undefined, 60)), [30, 30]); // 15-row halves
 });
 
 Deno.test("ShardCursor takes a fixed shard size when asked, and checks it", () => {
@@ -71,7 +86,7 @@ Deno.test("balancedRows gives the asking worker what makes every worker end toge
 });
 
 Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows", () => {
-  const cursor = new ShardCursor(0, 300, 2, undefined, 300);
+  const cursor = new ShardCursor(0, 300, 2, undefined, 300, false);
   // No pace yet (no worker has finished a shard): the tail is split evenly, 128 rows at most.
   assert.deepEqual(cursor.take(), { start: 0, end: 128 });
   assert.deepEqual(cursor.take(), { start: 128, end: 256 });
@@ -85,6 +100,16 @@ Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows",
   assert.deepEqual(cursor.take(slow), { start: 289, end: 297 });
   assert.deepEqual(cursor.take(slow), { start: 297, end: 300 });
   assert.equal(cursor.take(slow), null);
+});
+
+Deno.test("ShardCursor paces the second round of an even split", () => {
+  const cursor = new ShardCursor(0, 256, 2, undefined, 256);
+  assert.deepEqual(cursor.take(), { start: 0, end: 64 });
+  assert.deepEqual(cursor.take(), { start: 64, end: 128 });
+  // 128 left; the asking worker runs 5/4 as fast as the other, which is free in 10 ms.
+  const pace = { rate: 5, others: [{ rate: 4, freeIn: 10 }] };
+  // 5T + 4(T − 10) = 128: T = 18.7 ms, 93 rows for the asking worker.
+  assert.deepEqual(cursor.take(pace), { start: 128, end: 222 });
 });
 
 Deno.test("WorkerPace measures rows a millisecond and when each busy worker is free", () => {

@@ -616,7 +616,14 @@ export class WorkerPool implements AsyncDisposable {
       }
       const cursor = handle.stateful
         ? new ShardCursor(start, window.end, 1, window.end - start)
-        : new ShardCursor(start, window.end, slots.length, options.shardRows, options.batchSize);
+        : new ShardCursor(
+          start,
+          window.end,
+          slots.length,
+          options.shardRows,
+          options.batchSize,
+          !(options.blas ?? this.#blasRequest ?? modelOf(handle).blas),
+        );
       const outs = outputs;
       const pace = new WorkerPace(slots.length);
       const loop = async (slot: number, at: number) => {
