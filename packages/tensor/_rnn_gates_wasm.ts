@@ -23,8 +23,8 @@ import { WasmFn } from "./_wasm_fn.ts";
 import {
   activationTemps,
   type Arithmetic,
-  emitActivation,
-  emitMulAdd,
+  emitSigmoidDenominator,
+  emitTanhParts,
   VECTOR_ACTIVATIONS,
 } from "./_vector_activations_wasm.ts";
 
@@ -141,7 +141,7 @@ function standardRows(f: WasmFn, u: number, gate: number, act: number): number {
 /**
  * `lstmGates(batch, u, proj, projStride, mask, maskStride, h, c, gate, act)`: `proj` rows hold
  * `z = x·W + b + h·U` in gate order i, f, c, o and are consumed; `h` and `c` are `batch × u`.
- * With `arith` `"fused"`, the fast path's activations and `f·c + (i·g)` use `relaxed_madd`.
+ * With `arith` `"fused"`, the fast path's activations use `relaxed_madd`.
  */
 export function lstmGatesFunction(arith: Arithmetic = "separate"): ReturnType<WasmFn["build"]> {
   const f = new WasmFn("lstmGates", 10);
@@ -162,33 +162,33 @@ export function lstmGatesFunction(arith: Arithmetic = "separate"): ReturnType<Wa
   f.emit(op.get(u), op.i32(2), op.shl, op.set(rowBytes));
   const fast = standardRows(f, u, gate, act);
   const t = activationTemps(f);
-  const [vi, vf, vg, vo] = [f.v128(), f.v128(), f.v128(), f.v128()];
+  const [vi, vf, vg, vo, vn] = [f.v128(), f.v128(), f.v128(), f.v128(), f.v128()];
   forEachRow(f, batch, mask, maskStride, (b) => {
     rowPointer(f, z, proj, b, projStride);
     rowPointer(f, hp, h, b, rowBytes);
     rowPointer(f, cp, c, b, rowBytes);
     f.ifElse(op.get(fast), () => {
-      // Sigmoid gates and tanh, four units at a time in registers.
+      // Sigmoid gates and tanh, four units at a time in registers. A sigmoid gate times a value
+      // is the value over the gate's denominator, so c' = c / (1 + e^−f) + num_g / (den_g ·
+      // (1 + e^−i)) and h' = num_c / (den_c · (1 + e^−o)): three divisions for four activations
+      // and two products (five before; the divider was the busiest unit of the loop).
       f.emit(op.get(z), op.set(ip), op.get(z), op.get(rowBytes), op.add, op.set(fp));
       f.emit(op.get(fp), op.get(rowBytes), op.add, op.set(gp));
       f.emit(op.get(gp), op.get(rowBytes), op.add, op.set(op_));
       f.emit(op.get(u), op.set(count));
       f.loopWhile(op.get(count), () => {
-        for (
-          const [v, p, a] of [[vi, ip, "sigmoid"], [vf, fp, "sigmoid"], [vg, gp, "tanh"], [
-            vo,
-            op_,
-            "sigmoid",
-          ]] as const
-        ) {
+        for (const [v, p] of [[vi, ip], [vf, fp], [vo, op_]]) {
           f.emit(op.get(p), op.load(0), op.set(v));
-          emitActivation(f, arith, a, v, v, t);
+          emitSigmoidDenominator(f, arith, v, v, t);
         }
-        const product = [...op.get(vi), ...op.get(vg), ...op.f32x4Mul];
-        emitMulAdd(f, arith, op.get(vf), [...op.get(cp), ...op.load(0)], product);
-        f.emit(op.set(vg), op.get(cp), op.get(vg), op.store(0));
-        emitActivation(f, arith, "tanh", vg, vg, t);
-        f.emit(op.get(hp), op.get(vo), op.get(vg), op.f32x4Mul, op.store(0));
+        f.emit(op.get(gp), op.load(0), op.set(vg));
+        emitTanhParts(f, arith, vg, vn, vg, t);
+        f.emit(op.get(vn), op.get(vg), op.get(vi), op.f32x4Mul, op.f32x4Div, op.set(vg)); // i·g
+        f.emit(op.get(cp), op.load(0), op.get(vf), op.f32x4Div, op.get(vg), op.f32x4Add);
+        f.emit(op.set(vg), op.get(cp), op.get(vg), op.store(0)); // c'
+        emitTanhParts(f, arith, vg, vn, vg, t);
+        f.emit(op.get(hp), op.get(vn), op.get(vg), op.get(vo), op.f32x4Mul, op.f32x4Div);
+        f.emit(op.store(0));
         for (const p of [ip, fp, gp, op_, hp, cp]) f.bump(p, 16);
         f.bump(count, -4);
       });

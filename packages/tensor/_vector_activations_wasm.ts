@@ -163,25 +163,56 @@ export function emitActivation(
       return;
     }
     case "sigmoid":
-      f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Pmax, op.get(f.f32x4(88)));
-      f.emit(op.f32x4Pmin, op.set(x));
-      emitExp(f, arith, x, out, t);
-      f.emit(op.get(f.f32x4(1)), op.get(f.f32x4(1)), op.get(out), op.f32x4Add, op.f32x4Div);
-      f.emit(op.set(out));
+      emitSigmoidDenominator(f, arith, x, out, t);
+      f.emit(op.get(f.f32x4(1)), op.get(out), op.f32x4Div, op.set(out));
       return;
-    case "tanh": {
-      const { t0: x2, t1: p } = t;
-      f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Pmax, op.get(f.f32x4(9)), op.f32x4Pmin);
-      f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
-      f.emit(op.get(f.f32x4(TANH_ALPHA[0])), op.set(p));
-      for (const c of TANH_ALPHA.slice(1)) horner(f, arith, p, x2, c);
-      f.emit(op.get(p), op.get(x), op.f32x4Mul, op.set(p));
-      f.emit(op.get(f.f32x4(TANH_BETA[0])), op.set(x));
-      for (const c of TANH_BETA.slice(1)) horner(f, arith, x, x2, c);
-      f.emit(op.get(p), op.get(x), op.f32x4Div, op.set(out));
+    case "tanh":
+      emitTanhParts(f, arith, x, t.t2, x, t);
+      f.emit(op.get(t.t2), op.get(x), op.f32x4Div, op.set(out));
       return;
-    }
   }
+}
+
+/**
+ * `out = 1 + exp(−x)`, sigmoid's denominator (`x` is overwritten): `σ(x) = 1 / out`, and a
+ * product `σ(x)·v` is `v / out`, one division fewer. `−x` is clamped to [−87, 88], so `out` is
+ * finite (at most 1.7e38).
+ */
+export function emitSigmoidDenominator(
+  f: WasmFn,
+  arith: Arithmetic,
+  x: number,
+  out: number,
+  t: ActivationTemps,
+): void {
+  f.emit(op.get(x), op.f32x4Neg, op.get(f.f32x4(-87)), op.f32x4Pmax, op.get(f.f32x4(88)));
+  f.emit(op.f32x4Pmin, op.set(x));
+  emitExp(f, arith, x, out, t);
+  f.emit(op.get(f.f32x4(1)), op.get(out), op.f32x4Add, op.set(out));
+}
+
+/**
+ * tanh's rational approximation as its two parts, `tanh(x) = num / den` (`x` is overwritten; `den`
+ * may be `x`, `num` must be another local and not `t.t0` or `t.t1`). With `x` clamped to ±9,
+ * `|num| ≤ den` and `den` is in [0.0049, 1.6], so `num / (den · d)` stays finite for any `d` up to
+ * 1e38 (a sigmoid's denominator).
+ */
+export function emitTanhParts(
+  f: WasmFn,
+  arith: Arithmetic,
+  x: number,
+  num: number,
+  den: number,
+  t: ActivationTemps,
+): void {
+  const { t0: x2, t1: p } = t;
+  f.emit(op.get(x), op.get(f.f32x4(-9)), op.f32x4Pmax, op.get(f.f32x4(9)), op.f32x4Pmin);
+  f.emit(op.set(x), op.get(x), op.get(x), op.f32x4Mul, op.set(x2));
+  f.emit(op.get(f.f32x4(TANH_ALPHA[0])), op.set(p));
+  for (const c of TANH_ALPHA.slice(1)) horner(f, arith, p, x2, c);
+  f.emit(op.get(p), op.get(x), op.f32x4Mul, op.set(num));
+  f.emit(op.get(f.f32x4(TANH_BETA[0])), op.set(den));
+  for (const c of TANH_BETA.slice(1)) horner(f, arith, den, x2, c);
 }
 
 /**
