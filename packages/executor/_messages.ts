@@ -76,7 +76,7 @@ export interface ReturnedTensor {
   readonly data: ArrayBuffer;
 }
 
-/** Messages a worker posts outside comlink. */
+/** Messages a worker posts on the data plane (its control replies, `kerno: "reply"`, are apart). */
 export type WorkerMessage =
   | { readonly kerno: "ready" }
   | { readonly kerno: "done"; readonly jobId: number; readonly results: ReturnedTensor[] | null }

@@ -93,7 +93,11 @@ export class WorkerSlot {
         started = true;
         readyResolve();
       } else if (m.kerno === "exit") this.#die(new Error(m.reason));
-      else if (this.#pending && m.jobId === this.#pending.jobId) {
+      else if (
+        // Only the data plane's own tags: the control plane's "reply" messages share the port.
+        (m.kerno === "done" || m.kerno === "fail") && this.#pending &&
+        m.jobId === this.#pending.jobId
+      ) {
         const p = this.#pending;
         this.#pending = null;
         if (m.kerno === "done") p.resolve(m);

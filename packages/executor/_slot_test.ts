@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { WorkerSlot } from "./_slot.ts";
+import { workerSource } from "./_worker_source.ts";
+
+const STUB_WORKER = new URL("./testdata/stub_worker.ts", import.meta.url);
+
+Deno.test("WorkerSlot gives a job and a control call with the same number each its own reply", async () => {
+  const slot = new WorkerSlot(0, workerSource(STUB_WORKER), [], () => {});
+  try {
+    assert.equal(await slot.ready, null); // control call 1: setup
+    // Stub weights W (2, 3) and bias (3) in shared memory: all W 0.5, bias 1.
+    const weights = new SharedArrayBuffer(36);
+    new Float32Array(weights).fill(0.5, 0, 6).fill(1, 6);
+    const spec = {
+      id: 1,
+      json: JSON.stringify({ kind: "stub", name: "s", features: 2, units: 3 }),
+      options: {},
+      buffer: weights,
+      layout: [{ byteOffset: 0, shape: [2, 3] }, { byteOffset: 24, shape: [3] }],
+    };
+    // Control call 2: load (the stub's one layer is an object literal).
+    assert.deepEqual(await slot.ensureLoaded(spec), ["Object"]);
+    const input = new SharedArrayBuffer(16);
+    new Float32Array(input).set([1, 2, 3, 4]);
+    // Job 3 is posted, then control call 3 (resetStates) right behind it.
+    const [done, reset] = await Promise.all([
+      slot.run({
+        kerno: "run",
+        jobId: 3,
+        handle: 1,
+        inputs: [{ buffer: input, byteOffset: 0, dtype: "float32", shape: [2, 1, 2] }],
+        outputs: null,
+        split: false,
+      }),
+      slot.resetStates(spec),
+    ]);
+    assert.equal(reset, undefined);
+    assert.equal(done.kerno, "done");
+    assert.equal(done.jobId, 3);
+    const [y, doubled] = done.results!;
+    assert.deepEqual(y.shape, [2, 3]);
+    assert.deepEqual([...new Float32Array(y.data)], [2.5, 2.5, 2.5, 4.5, 4.5, 4.5]);
+    assert.deepEqual(doubled.shape, [2, 1, 2]);
+    assert.deepEqual([...new Float32Array(doubled.data)], [2, 4, 6, 8]);
+  } finally {
+    slot.terminate();
+  }
+});
