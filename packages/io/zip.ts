@@ -1,6 +1,7 @@
-import { Inflate, zipSync } from "fflate";
 import { currentLimits, type Limits, raiseHint, withLimits } from "@kerno/layers";
+import { InflateLimitError, inflateRaw } from "./_inflate.ts";
 import { crc32, listZipEntries, type ZipEntry } from "./_zip_entries.ts";
+import { packZip, storedEntry } from "./_zip_writer.ts";
 
 /** Magic bytes of a zip file (a local file header): `PK\x03\x04`. */
 export const ZIP_SIGNATURE: readonly number[] = [0x50, 0x4b, 0x03, 0x04];
@@ -16,7 +17,8 @@ export interface ReadZipOptions {
   want?: (name: string) => boolean;
   /**
    * Limits on top of the current ones: `maxEntryBytes` (inflated size of one entry) and
-   * `maxCompressionRatio`, both checked while inflating.
+   * `maxCompressionRatio`, both checked on the size an entry declares before it is inflated
+   * (inflating never writes past the declared size).
    */
   limits?: Partial<Limits>;
 }
@@ -36,10 +38,11 @@ export function checkEntryName(name: string, label: string): void {
 
 /**
  * Unpacks a zip archive held in memory. Entry names with `..` or an absolute path, encrypted
- * entries, duplicate names, entries whose inflated size passes `maxEntryBytes` or whose
- * compression ratio passes `maxCompressionRatio` (both checked while inflating, so a
- * decompression bomb stops early), CRC mismatches, and truncated or corrupted archives are
- * refused with an error that names `label` and the entry. Stored entries are views of `bytes`.
+ * entries, duplicate names, entries whose declared size passes `maxEntryBytes` or whose
+ * compression ratio passes `maxCompressionRatio`, deflate data that inflates past its declared
+ * size (it stops there, so a decompression bomb costs no more than the size it declares), CRC
+ * mismatches, and truncated or corrupted archives are refused with an error that names `label`
+ * and the entry. Stored entries are views of `bytes`.
  *
  * @example
  * ```ts
@@ -75,8 +78,6 @@ export function readZip(
 
 /** Ratios are only checked past this many inflated bytes (small files compress well). */
 const RATIO_FREE_BYTES = 2 ** 20;
-/** Compressed bytes fed to the inflater at a time: bounds what one step can produce. */
-const FEED_BYTES = 16384;
 
 function unpackEntry(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Array {
   const where = `${label}: zip entry "${entry.name}"`;
@@ -108,37 +109,26 @@ function unpackEntry(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Ar
     }
     data = packed;
   } else {
-    const dense = (n: number, packedBytes = fed) =>
+    const dense = (n: number, packedBytes: number) =>
       n > RATIO_FREE_BYTES && n > limits.maxCompressionRatio * packedBytes;
-    let fed = 0;
     if (dense(entry.size, entry.compressedSize)) {
       throw tooDense(entry.size, entry.compressedSize, "declares");
     }
-    data = new Uint8Array(entry.size);
-    let filled = 0;
-    const inflater = new Inflate((chunk) => {
-      const n = filled + chunk.length;
-      if (n > limits.maxEntryBytes) throw tooBig(n, "inflates to more than");
-      if (dense(n)) throw tooDense(n, fed, "inflates to");
-      if (n > entry.size) {
-        throw new TypeError(`${where} inflates to more than the ${entry.size} bytes it declares`);
-      }
-      data.set(chunk, filled);
-      filled = n;
-    });
+    // The output buffer is the declared size, checked above: a stream that inflates to more
+    // stops there, having allocated nothing more.
     try {
-      for (; fed < packed.length;) {
-        const step = packed.subarray(fed, fed + FEED_BYTES);
-        fed += step.length;
-        inflater.push(step, fed >= packed.length);
-      }
-      if (packed.length === 0) inflater.push(packed, true);
+      data = inflateRaw(packed, { maxBytes: entry.size, sizeHint: entry.size });
     } catch (e) {
-      if (e instanceof Error && e.message.startsWith(where)) throw e;
-      throw new TypeError(`${where}: corrupted deflate data (${(e as Error).message ?? e})`);
+      if (!(e instanceof InflateLimitError)) {
+        throw new TypeError(`${where}: ${(e as Error).message}`);
+      }
+      if (dense(entry.size + 1, e.consumed)) {
+        throw tooDense(entry.size, e.consumed, "inflates to more than");
+      }
+      throw new TypeError(`${where} inflates to more than the ${entry.size} bytes it declares`);
     }
-    if (filled !== entry.size) {
-      throw new TypeError(`${where} inflates to ${filled} bytes, but declares ${entry.size}`);
+    if (data.length !== entry.size) {
+      throw new TypeError(`${where} inflates to ${data.length} bytes, but declares ${entry.size}`);
     }
   }
   if (crc32(data) !== entry.crc) {
@@ -155,10 +145,9 @@ export function writeZip(
   entries: Record<string, Uint8Array>,
   mtime: Date = new Date(),
 ): Uint8Array {
-  const input: Record<string, [Uint8Array, { level: 0; mtime: Date }]> = {};
-  for (const [name, data] of Object.entries(entries)) {
+  const packed = Object.entries(entries).map(([name, data]) => {
     checkEntryName(name, "writeZip");
-    input[name] = [data, { level: 0, mtime }];
-  }
-  return zipSync(input, { level: 0, mtime });
+    return storedEntry(name, data);
+  });
+  return packZip(packed, mtime, "writeZip");
 }

@@ -69,3 +69,35 @@ Deno.test("readH5 reads chunked, gzip-compressed datasets written by the HDF5 C 
   assert.deepEqual(d.shape, [7, 5]);
   assert.deepEqual(Array.from(d.readFloat32()), Array.from(values));
 });
+
+Deno.test("readH5 inflates multi-chunk gzip datasets of 64 KiB written by the HDF5 C library", async () => {
+  const { FS } = await h5wasm.ready;
+  const f = new h5wasm.File("/gzip_test.h5", "w");
+  // Weights-like values, then a run of zeros: chunks deflate to dynamic-Huffman blocks.
+  let s = 1;
+  const values = Float32Array.from({ length: 128 * 128 }, (_, i) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return i < 128 * 96 ? Math.round((s / 2 ** 32 - 0.5) * 64) / 256 : 0;
+  });
+  for (const level of [1, 9]) {
+    f.create_dataset({
+      name: `w${level}`,
+      data: values,
+      shape: [128, 128],
+      dtype: "<f",
+      chunks: [32, 64],
+      compression: "gzip",
+      compression_opts: [level],
+    });
+  }
+  f.close();
+  const bytes = FS!.readFile("/gzip_test.h5");
+  FS!.unlink("/gzip_test.h5");
+  assert.ok(bytes.length < values.byteLength, `${bytes.length} bytes: not compressed`);
+  const file = readH5(bytes, "gzip.h5");
+  for (const level of [1, 9]) {
+    const d = file.dataset(`w${level}`);
+    assert.deepEqual(d.shape, [128, 128]);
+    assert.deepEqual(d.readFloat32(), values);
+  }
+});

@@ -1,8 +1,8 @@
-import { unzlibSync } from "fflate";
 import { UNDEFINED_ADDRESS } from "./_bytes.ts";
 import { walkBTreeV1 } from "./_btree.ts";
 import type { H5Context } from "./_superblock.ts";
 import { currentLimits } from "@kerno/layers";
+import { inflateZlib } from "../_zlib.ts";
 
 /** Where a dataset's values are stored. */
 export type H5Layout =
@@ -194,7 +194,7 @@ function applyFilter(
 ): Uint8Array {
   if (filter.id === 1) {
     try {
-      return unzlibSync(data, { out: new Uint8Array(chunkBytes) });
+      return inflateZlib(data, { maxBytes: chunkBytes, sizeHint: chunkBytes });
     } catch (e) {
       throw new TypeError(
         `${ctx.view.label}: corrupted compressed chunk in ${what}: ${(e as Error).message}`,
