@@ -16,12 +16,16 @@ export interface ZipEntry {
   readonly dataAt: number;
 }
 
-const EOCD = 0x06054b50;
+/** Signature of the end of central directory record. */
+export const EOCD = 0x06054b50;
 const EOCD64 = 0x06064b50;
 const EOCD64_LOCATOR = 0x07064b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
-const MAX32 = 0xffffffff;
+/** Signature of a central directory header. */
+export const CENTRAL = 0x02014b50;
+/** Signature of a local file header. */
+export const LOCAL = 0x04034b50;
+/** A 32-bit size or offset field that says "see the zip64 record". */
+export const MAX32 = 0xffffffff;
 
 function corrupted(label: string, what: string): TypeError {
   return new TypeError(`${label}: truncated or corrupted zip archive (${what})`);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { crc32 } from "./_zip_entries.ts";
+import { CENTRAL, crc32, EOCD, LOCAL, MAX32 } from "./_zip_entries.ts";
 
 /** One entry for {@linkcode packZip}: its bytes as they go in the archive. */
 export interface PackedEntry {
@@ -21,14 +21,10 @@ export interface PackedEntry {
   readonly size: number;
 }
 
-const LOCAL = 0x04034b50;
-const CENTRAL = 0x02014b50;
-const END = 0x06054b50;
 /** "Version needed to extract" 2.0: deflate, folders. Also written as "version made by" (MS-DOS). */
 const VERSION = 20;
 /** General-purpose flag bit 11: the name is UTF-8. */
 const UTF8_NAME = 0x800;
-const MAX32 = 0xffffffff;
 
 /** MS-DOS time and date of `mtime` in local time, as zip headers hold them. */
 export function dosDateTime(mtime: Date, label: string): { time: number; date: number } {
@@ -114,7 +110,7 @@ export function packZip(entries: readonly PackedEntry[], mtime: Date, label: str
     out.set(name, p);
     p += name.length;
   }
-  view.setUint32(p, END, true);
+  view.setUint32(p, EOCD, true);
   view.setUint16(p + 8, entries.length, true);
   view.setUint16(p + 10, entries.length, true);
   view.setUint32(p + 12, p - centralAt, true);
