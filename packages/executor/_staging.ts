@@ -92,6 +92,8 @@ export class Stager {
   #inputs: readonly Tensor[];
   #offsets: (number | null)[];
   #buffer: SharedArrayBuffer | null;
+  #window: RowRange | null = null;
+  #filled = 0;
 
   /**
    * Prepares a region of `windowRows` rows for each input not already shared, in `spare` when
@@ -123,8 +125,14 @@ export class Stager {
     return this.#buffer;
   }
 
-  /** Copies rows `window` of the non-shared inputs in; returns a row view of every input. */
-  stage(window: RowRange): SharedRows[] {
+  /**
+   * Opens `window` and returns a row view of every input; the rows of the non-shared inputs are
+   * copied in by {@linkcode Stager.fill} as shards need them, so that the first shards start
+   * before the whole window is copied.
+   */
+  open(window: RowRange): SharedRows[] {
+    this.#window = window;
+    this.#filled = window.start;
     return this.#inputs.map((t, i) => {
       const rowShape = t.shape.slice(1);
       const at = this.#offsets[i];
@@ -137,11 +145,6 @@ export class Stager {
           firstRow: 0,
         };
       }
-      const per = rowElements(rowShape);
-      const n = (window.end - window.start) * per;
-      typed(t.dtype, this.#buffer, at, n).set(
-        t.data.subarray(window.start * per, window.end * per),
-      );
       return {
         buffer: this.#buffer,
         byteOffset: at,
@@ -150,5 +153,34 @@ export class Stager {
         firstRow: window.start,
       };
     });
+  }
+
+  /**
+   * Copies the open window's rows up to `range.end` that are not in yet (every row before it
+   * too: shards are taken in order, so that is the rows of `range`).
+   */
+  fill(range: RowRange): void {
+    const window = this.#window;
+    if (window === null || this.#buffer === null) return;
+    const end = Math.min(range.end, window.end);
+    if (end <= this.#filled) return;
+    const from = this.#filled;
+    this.#inputs.forEach((t, i) => {
+      const at = this.#offsets[i];
+      if (at === null) return;
+      const per = rowElements(t.shape.slice(1));
+      const bytes = (from - window.start) * per * bytesPerElement(t.dtype);
+      typed(t.dtype, this.#buffer!, at + bytes, (end - from) * per).set(
+        t.data.subarray(from * per, end * per),
+      );
+    });
+    this.#filled = end;
+  }
+
+  /** Opens `window` and copies all its rows in; returns a row view of every input. */
+  stage(window: RowRange): SharedRows[] {
+    const rows = this.open(window);
+    this.fill(window);
+    return rows;
   }
 }

@@ -40,3 +40,19 @@ Deno.test("Stager reuses a large enough spare buffer and allocates past a small 
   const shared = new Tensor(new Float32Array(new SharedArrayBuffer(8)), [2, 1]);
   assert.equal(new Stager([shared], 2, small).buffer, null);
 });
+
+Deno.test("Stager.open copies nothing; fill copies the rows up to a shard's end, once", () => {
+  const plain = new Tensor(Float32Array.from({ length: 12 }, (_, i) => i + 1), [6, 2]);
+  const stager = new Stager([plain], 4);
+  const [rows] = stager.open({ start: 2, end: 6 });
+  const window = viewOf(rowsRef(rows, { start: 2, end: 6 }));
+  assert.deepEqual(Array.from(window), [0, 0, 0, 0, 0, 0, 0, 0]);
+  stager.fill({ start: 2, end: 3 });
+  assert.deepEqual(Array.from(window), [5, 6, 0, 0, 0, 0, 0, 0]);
+  stager.fill({ start: 3, end: 5 });
+  assert.deepEqual(Array.from(window), [5, 6, 7, 8, 9, 10, 0, 0]);
+  window[0] = -1; // a row already in is not copied again
+  stager.fill({ start: 2, end: 3 });
+  stager.fill({ start: 5, end: 9 }); // clamped to the window
+  assert.deepEqual(Array.from(window), [-1, 6, 7, 8, 9, 10, 11, 12]);
+});

@@ -588,8 +588,11 @@ export class WorkerPool implements AsyncDisposable {
     };
     for (const window of splitRows(0, rows, perWindow)) {
       if (run.stopped) break;
-      const staged = stager.stage(window);
-      const refsIn = (r: RowRange) => staged.map((s) => rowsRef(s, r));
+      const staged = stager.open(window);
+      const refsIn = (r: RowRange) => {
+        stager.fill(r);
+        return staged.map((s) => rowsRef(s, r));
+      };
       let start = window.start;
       if (!outputs) {
         // Output shapes depend on the input (e.g. unknown timesteps): run one model batch first
