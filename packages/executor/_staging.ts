@@ -176,11 +176,4 @@ export class Stager {
     });
     this.#filled = end;
   }
-
-  /** Opens `window` and copies all its rows in; returns a row view of every input. */
-  stage(window: RowRange): SharedRows[] {
-    const rows = this.open(window);
-    this.fill(window);
-    return rows;
-  }
 }

@@ -9,7 +9,8 @@ Deno.test("Stager copies a window of a plain input and passes a shared one throu
   const shared = new Tensor(sab, [6, 1]);
   assert.equal(stagingBytesPerRow([plain, shared]), 8);
   const stager = new Stager([plain, shared], 2);
-  const [a, b] = stager.stage({ start: 2, end: 4 });
+  const [a, b] = stager.open({ start: 2, end: 4 });
+  stager.fill({ start: 2, end: 4 });
   assert.deepEqual(Array.from(viewOf(rowsRef(a, { start: 3, end: 4 }))), [6, 7]);
   assert.equal(b.buffer, sab.buffer);
   assert.deepEqual(rowsRef(b, { start: 3, end: 5 }).shape, [2, 1]);
@@ -31,7 +32,8 @@ Deno.test("Stager reuses a large enough spare buffer and allocates past a small 
   assert.equal(first.buffer!.byteLength, 128); // two regions, each rounded up to 64 bytes
   const again = new Stager([a, b], 3, first.buffer);
   assert.equal(again.buffer, first.buffer);
-  const [ra, rb] = again.stage({ start: 1, end: 3 });
+  const [ra, rb] = again.open({ start: 1, end: 3 });
+  again.fill({ start: 1, end: 3 });
   assert.equal(rb.byteOffset, 64);
   assert.deepEqual(Array.from(viewOf(rowsRef(ra, { start: 1, end: 3 }))), [2, 3, 4, 5]);
   assert.deepEqual(Array.from(viewOf(rowsRef(rb, { start: 2, end: 3 }))), [9]);
