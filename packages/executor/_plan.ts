@@ -22,38 +22,38 @@ export function splitRows(start: number, end: number, size: number): RowRange[] 
   return out;
 }
 
-/**
- * The tail starts when a worker's share falls under this many rows: from there shards are sized
- * from the workers' pace (or split evenly, at most this many rows, before every worker has a
- * pace). Small shards cost more than they balance: each one is a message round trip (about 1 ms
- * here) and reads a big layer's recurrent weights again at every step (W5's LSTM(512): ~10% more
- * CPU with 32-row shards).
- */
+/** The most rows a shard of the even split takes (see {@linkcode ShardCursor}). */
 const TAIL_ROWS = 128;
 
 /**
  * Hands out the shards of `[start, end)` in order. With a fixed `size` every shard has `size` rows
  * (the last may be shorter). Without one, shards are guided: each takes about half of an even
  * share of what is left (`remaining / (2 × workers)`), in whole `batch`es while that share is at
- * least a batch, so shards start large (few messages) and shrink towards the end, where a worker
- * that finishes early waits at most one small shard for the others. Once the share is under
- * `min(batch, 128)` rows, what is left is split evenly, at most that many rows per shard, or, given
- * the workers' {@linkcode Pace}, so that they all finish together. A batch larger than the share
- * is thus cut too: workers of unequal speed (a shared or throttled core) still finish together.
- * With `paceFirst` (the default), that even split is made in two rounds when each shard keeps at
- * least 16 rows, so the workers' pace is known before the second round: otherwise a batch of
- * 2 × 128 rows went out as one shard per worker, and on two cores of unequal speed (this
- * machine's vCPUs: 46 and 37 GFLOP/s in one run) the faster waited for the slower. Without it
- * (the BLAS backend, which repacks the recurrent weights at every call, so fewer rows per call
- * cost more), the even split is one round.
+ * least a batch, so shards start large (few messages) and shrink towards the end. Once the share
+ * is under a batch (a call of fewer than `2 × workers` batches, or the end of a larger one):
+ *
+ * - with `paceFirst` (the default), a worker's first shard is 3/4 of an even share of all the
+ *   rows, and from then on, given the workers' {@linkcode Pace}, each shard is sized so that the
+ *   asking worker and the others, taking the rest, end together. Two shards a worker when the
+ *   workers go alike: each shard costs a message round trip through the main thread (0.4–0.5 ms
+ *   between a worker's shards here) and smaller shards read a big layer's recurrent weights
+ *   again at every step; on two vCPUs of unequal speed the paced shards still end them together
+ *   (W2 on 2 workers, A/B in one process: 1.87 vs 1.84–1.85× one thread with level vCPUs, 1.77
+ *   vs 1.67× with unequal ones, against shards of a quarter, a sixth, … of what was left);
+ * - without it (the BLAS backend, which repacks the recurrent weights at every call, so fewer
+ *   rows per call cost more), and for calls too small for two rounds, what is left is split
+ *   evenly in one round, at most `min(batch, 128)` rows a shard, or paced once every worker
+ *   has finished a shard.
  */
 export class ShardCursor {
   #next: number;
+  #rows: number;
   #end: number;
   #workers: number;
   #size: number | undefined;
   #batch: number;
   #tail: number | undefined;
+  #firsts = 0;
   #paceFirst: boolean;
 
   /** A cursor over `[start, end)`; throws a `RangeError` for a `size` that is not a positive integer. */
@@ -69,6 +69,7 @@ export class ShardCursor {
       throw new RangeError(`shardRows must be a positive integer, received ${size}`);
     }
     this.#next = start;
+    this.#rows = end - start;
     this.#end = end;
     this.#workers = Math.max(1, workers);
     this.#size = size;
@@ -77,10 +78,9 @@ export class ShardCursor {
   }
 
   /**
-   * The next shard, or `null` when every row has been handed out. In the tail (shares under
-   * `min(batch, 128)` rows), a `pace` sizes the shard so that the asking worker and the others,
-   * taking the rest, end together ({@linkcode balancedRows}); without one, what is left is split
-   * evenly.
+   * The next shard, or `null` when every row has been handed out. Once shares are under a
+   * batch, `pace` (the asking worker's, once it has finished a shard) sizes the shard so that the
+   * asking worker and the others, taking the rest, end together ({@linkcode balancedRows}).
    */
   take(pace?: Pace): RowRange | null {
     const left = this.#end - this.#next;
@@ -89,19 +89,19 @@ export class ShardCursor {
     if (n === undefined) {
       const share = Math.ceil(left / (2 * this.#workers));
       const tail = Math.min(this.#batch, TAIL_ROWS);
+      const paced = () =>
+        Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace!)));
+      const rounds = this.#paceFirst && this.#rows >= 4 * MIN_PACED_ROWS * this.#workers;
       if (share >= this.#batch) n = Math.ceil(share / this.#batch) * this.#batch;
-      else if (share >= tail) n = share;
-      else if (pace !== undefined) {
-        n = Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace)));
-      } else {
-        // Less than a tail shard each: split what is left evenly, from now on (in two rounds
-        // when the shards stay large enough, so that the second can be paced).
-        const half = Math.ceil(left / (2 * this.#workers));
-        const even = this.#paceFirst && half >= 2 * MIN_PACED_ROWS
-          ? half
-          : Math.ceil(left / this.#workers);
-        n = this.#tail ??= Math.min(tail, even);
-      }
+      else if (rounds && pace) n = paced();
+      else if (rounds) {
+        // A worker's first shard: never more than an even share of what the workers that have
+        // not started yet leave (a worker that starts late in a large call gets no more).
+        const waiting = Math.max(1, this.#workers - this.#firsts++);
+        n = Math.min(Math.ceil((3 * this.#rows) / (4 * this.#workers)), Math.ceil(left / waiting));
+      } else if (share >= tail) n = share;
+      else if (pace !== undefined) n = paced();
+      else n = this.#tail ??= Math.min(tail, Math.ceil(left / this.#workers));
     }
     const shard = { start: this.#next, end: Math.min(this.#end, this.#next + n) };
     this.#next = shard.end;
@@ -175,10 +175,14 @@ export class WorkerPace {
     this.#busy[w] = null;
   }
 
-  /** The pace of worker `w`, or `undefined` while some worker has not finished a shard yet. */
+  /**
+   * The pace of worker `w`, or `undefined` while it has not finished a shard yet. A worker that
+   * has not finished one either is taken to go as fast as `w`.
+   */
   of(w: number): Pace | undefined {
     const rates = this.#rows.map((r, i) => r / this.#ms[i]);
-    if (rates.some((r) => !(r > 0))) return undefined;
+    if (!(rates[w] > 0)) return undefined;
+    for (let i = 0; i < rates.length; i++) if (!(rates[i] > 0)) rates[i] = rates[w];
     const now = this.#now();
     const others = [];
     for (let i = 0; i < rates.length; i++) {

@@ -17,40 +17,23 @@ function all(cursor: ShardCursor): number[] {
 }
 
 Deno.test("ShardCursor hands out guided shards that shrink to one batch", () => {
-  assert.deepEqual(all(new ShardCursor(0, 1024, 2)), [
-    256,
-    192,
-    160,
-    128,
-    96,
-    64,
-    32,
-    24,
-    24,
-    24,
-    24,
-  ]);
-  assert.deepEqual(all(new ShardCursor(0, 256, 2)), [64, 64, 32, 24, 24, 24, 24]);
+  // Once a share is under a batch, the rows left go to the workers evenly (paced, given a pace).
+  assert.deepEqual(all(new ShardCursor(0, 1024, 2)), [256, 192, 160, 128, 96, 64, 32, 48, 48]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 2)), [64, 64, 32, 48, 48]);
+  // Calls too small for two rounds are split evenly in one.
   assert.deepEqual(all(new ShardCursor(0, 37, 4)), [10, 10, 10, 7]);
   assert.deepEqual(all(new ShardCursor(0, 2, 4)), [1, 1]);
   assert.deepEqual(all(new ShardCursor(10, 20, 2, undefined, 4)), [4, 4, 2]);
 });
 
-Deno.test("ShardCursor cuts a batch larger than the share, down to 128-row shards", () => {
-  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [128, 96, 96, 96, 96]);
-  assert.deepEqual(all(new ShardCursor(0, 1024, 2, undefined, 1024)), [
-    256,
-    192,
-    144,
-    108,
-    108,
-    108,
-    108,
-  ]);
-  // The even split of the tail goes in two rounds (the second paced), or one without paceFirst.
-  assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256)), [64, 64, 64, 64]);
+Deno.test("ShardCursor cuts a batch larger than the share: 3/4 of a share first, then the rest", () => {
+  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512)), [192, 192, 128]);
+  assert.deepEqual(all(new ShardCursor(0, 1024, 2, undefined, 1024)), [384, 384, 256]);
+  assert.deepEqual(all(new ShardCursor(0, 256, 4, undefined, 256)), [48, 48, 48, 48, 48, 16]);
+  // Without paceFirst (BLAS) the batch is split evenly in one round, at most 128 rows a shard.
   assert.deepEqual(all(new ShardCursor(0, 256, 2, undefined, 256, false)), [128, 128]);
-  assert.deepEqual(all(new ShardCursor(0, 60, 2, undefined, 60)), [30, 30]); // 15-row halves
+  assert.deepEqual(all(new ShardCursor(0, 512, 2, undefined, 512, false)), [128, 128, 128, 128]);
+  assert.deepEqual(all(new ShardCursor(0, 60, 2, undefined, 60)), [30, 30]); // too small for two
 });
 
 Deno.test("ShardCursor takes a fixed shard size when asked, and checks it", () => {
@@ -102,14 +85,30 @@ Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows",
   assert.equal(cursor.take(slow), null);
 });
 
-Deno.test("ShardCursor paces the second round of an even split", () => {
+Deno.test("ShardCursor paces every shard after a worker's first", () => {
   const cursor = new ShardCursor(0, 256, 2, undefined, 256);
-  assert.deepEqual(cursor.take(), { start: 0, end: 64 });
-  assert.deepEqual(cursor.take(), { start: 64, end: 128 });
-  // 128 left; the asking worker runs 5/4 as fast as the other, which is free in 10 ms.
+  assert.deepEqual(cursor.take(), { start: 0, end: 96 });
+  assert.deepEqual(cursor.take(), { start: 96, end: 192 });
+  // 64 left; the asking worker runs 5/4 as fast as the other, which is free in 10 ms.
   const pace = { rate: 5, others: [{ rate: 4, freeIn: 10 }] };
-  // 5T + 4(T − 10) = 128: T = 18.7 ms, 93 rows for the asking worker.
-  assert.deepEqual(cursor.take(pace), { start: 128, end: 222 });
+  // 5T + 4(T − 10) = 64: T = 11.6 ms, 58 rows for the asking worker.
+  assert.deepEqual(cursor.take(pace), { start: 192, end: 250 });
+  assert.deepEqual(cursor.take({ rate: 4, others: [{ rate: 5, freeIn: 11 }] }), {
+    start: 250,
+    end: 256,
+  });
+});
+
+Deno.test("ShardCursor gives a worker that starts late no more than the rest's even share", () => {
+  const cursor = new ShardCursor(0, 256, 2, undefined, 256);
+  assert.deepEqual(cursor.take(), { start: 0, end: 96 });
+  // The first worker is back before the second has asked: it takes half of what is left,
+  // taking the second to go as fast.
+  assert.deepEqual(cursor.take({ rate: 1, others: [{ rate: 1, freeIn: 0 }] }), {
+    start: 96,
+    end: 176,
+  });
+  assert.deepEqual(cursor.take(), { start: 176, end: 256 });
 });
 
 Deno.test("WorkerPace measures rows a millisecond and when each busy worker is free", () => {
@@ -120,7 +119,9 @@ Deno.test("WorkerPace measures rows a millisecond and when each busy worker is f
   assert.equal(pace.of(0), undefined);
   now = 50;
   pace.finish(0); // 2 rows/ms
-  assert.equal(pace.of(0), undefined); // worker 1 has no rate yet
+  // Worker 1 has no rate yet: taken to go as fast as worker 0, it ends its 100 rows now.
+  assert.deepEqual(pace.of(0), { rate: 2, others: [{ rate: 2, freeIn: 0 }] });
+  assert.equal(pace.of(1), undefined);
   now = 100;
   pace.finish(1); // 1 row/ms
   pace.start(1, 30);

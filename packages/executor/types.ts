@@ -162,10 +162,10 @@ export interface PredictOptions {
   onProgress?: (progress: PredictProgress) => void;
   /**
    * Rows per shard, the unit of work a worker takes and of progress. By default shards are
-   * guided: large at first, then shrinking (to one batch, at most 128 rows), and the last ones
-   * sized from each worker's measured pace, so that workers finish together, even on cores of
-   * unequal speed. Results are bit-identical for
-   * any value.
+   * guided: whole batches, large at first and then shrinking; once less than a batch per worker
+   * is left (a call of one batch from the start), each worker's first shard is 3/4 of an even
+   * share and the rest are sized from each worker's measured pace, so that workers finish
+   * together, even on cores of unequal speed. Results are bit-identical for any value.
    */
   shardRows?: number;
   /** This call's product backend (see {@linkcode PoolOptions.blas}); default: the pool's. */
