@@ -44,7 +44,19 @@ function sgemmMatchesReference(arith: string): void {
   {
     const rng = new Random(7);
     for (
-      const [m, k, n] of [[1, 1, 1], [3, 5, 4], [37, 33, 20], [9, 70, 13], [6, 0, 7], [5, 17, 2]]
+      const [m, k, n] of [
+        [1, 1, 1],
+        [3, 5, 4],
+        [37, 33, 20],
+        [9, 70, 13],
+        [6, 0, 7],
+        [5, 17, 2],
+        // Single rows over wide panel groups, k with every remainder of the unrolled loop.
+        [1, 45, 40],
+        [7, 71, 36],
+        [2, 8, 33],
+        [1, 3, 32],
+      ]
     ) {
       for (const start of ["zero", "accumulate", "bias"] as const) {
         const lda = k + 3, ldc = n + 2;
