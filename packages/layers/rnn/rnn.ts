@@ -186,8 +186,8 @@ export class RNN extends Layer {
   }
 
   /**
-   * Runs the loop on `[batch, T, features]` (see {@linkcode RNNOptions}). A returned sequence
-   * is written into `context.into[0]` when that has the sequence's size.
+   * Runs the loop on `[batch, T, features]` (see {@linkcode RNNOptions}). The output (a returned
+   * sequence, or the last step's) is written into `context.into[0]` when that has its size.
    */
   override call(inputs: readonly Tensor[], context: CallContext): Tensor[] {
     const [batch, steps] = inputs[0].shape;
@@ -196,7 +196,8 @@ export class RNN extends Layer {
     const target = this.returnSequences && into?.length === batch * steps * units
       ? wholeSequence(into, steps, units)
       : null;
-    const [output, ...states] = this.#run(inputs, context, target);
+    const last = !this.returnSequences && into?.length === batch * units ? into : null;
+    const [output, ...states] = this.#run(inputs, context, target, last);
     return [
       new Tensor(output, this.returnSequences ? [batch, steps, units] : [batch, units]),
       ...states,
@@ -224,13 +225,14 @@ export class RNN extends Layer {
     inputs: readonly Tensor[],
     context: CallContext,
     target: SequenceTarget | null,
+    last: Float32Array | null = null,
   ): [Float32Array, ...Tensor[]] {
     const x = inputs[0];
     this.#checkInput(x);
     const [batch, steps] = x.shape;
     const states = this.#initialStates(batch, context.initialState);
     const mask = this.#rowMask(context.masks[0] ?? null, batch, steps);
-    const r = runRecurrence(this.cell, x, states, mask, this, target);
+    const r = runRecurrence(this.cell, x, states, mask, this, target, last);
     if (this.stateful) this.#states = r.states;
     if (!this.returnState) return [r.output];
     return [
@@ -334,8 +336,11 @@ export class RNN extends Layer {
     }
   }
 
-  /** Fresh state buffers: the given initial states, the stored ones (stateful), or zeros. */
-  #initialStates(batch: number, given: readonly Tensor[] | null): F32[] {
+  /**
+   * Fresh state buffers: the given initial states, the stored ones (stateful), or zeros; null
+   * for zeros that nothing reads after the call (the loop then starts from zeros itself).
+   */
+  #initialStates(batch: number, given: readonly Tensor[] | null): F32[] | null {
     const sizes = this.cell.stateSize;
     if (given) {
       if (given.length !== sizes.length) {
@@ -363,6 +368,8 @@ export class RNN extends Layer {
       }
       return this.#states.map((s) => s.slice());
     }
+    // Zeros that no one reads after the call: the loop starts from zeros in its own memory.
+    if (!this.returnState && !this.stateful) return null;
     return sizes.map((s) => new Float32Array(batch * s));
   }
 

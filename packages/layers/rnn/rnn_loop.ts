@@ -51,14 +51,20 @@ export interface LoopResult {
    * else `[batch, outputSize]`.
    */
   readonly output: Float32Array;
-  /** The final states, one `[batch · size]` array per state. */
+  /**
+   * The final states, one `[batch · size]` array per state; none when the loop was given no
+   * initial states (they started at zeros and were not wanted after).
+   */
   readonly states: F32[];
 }
 
 /**
  * The one time loop every recurrent layer uses (Keras's `backend.rnn`). `x` is
  * `[batch, T, features]`; `states` are the initial states (`[batch · size]` each), which the
- * fast path updates in place; `mask` is `[batch · T]` (1 = keep) or null.
+ * fast path updates in place, or null for zeros when the final states are not wanted (no array
+ * is made for them: each would be fresh pages to fault in at every call); `mask` is
+ * `[batch · T]` (1 = keep) or null. Without `returnSequences`, the last output is written into
+ * `last` when given (`[batch · outputSize]`, e.g. the caller's output rows), else a new array.
  *
  * At a masked step a row keeps its states; its output is the previous output (the current
  * first state of the last cell, as Keras's scan does), or zeros with `zeroOutputForMask`, or
@@ -67,10 +73,11 @@ export interface LoopResult {
 export function runRecurrence(
   cell: RNNCell,
   x: Tensor,
-  states: F32[],
+  states: F32[] | null,
   mask: Uint8Array | null,
   spec: LoopSpec,
   target: SequenceTarget | null = null,
+  last: Float32Array | null = null,
 ): LoopResult {
   const [batch, T] = x.shape;
   const seq = spec.returnSequences
@@ -79,8 +86,8 @@ export function runRecurrence(
   let steppers: FusedStepper[] | null;
   try {
     steppers = cell.fusedSteppers(batch);
-    if (!steppers) return runGeneric(cell, x, states, mask, spec, seq);
-    return runFused(steppers, x, states, mask, spec, cell.outputSize, seq);
+    if (!steppers) return runGeneric(cell, x, states, mask, spec, seq, last);
+    return runFused(steppers, x, states, mask, spec, cell.outputSize, seq, last);
   } catch (e) {
     if (!(e instanceof ResidentMemoryError)) throw e;
   }
@@ -88,7 +95,8 @@ export function runRecurrence(
   // on ordinary arrays. Nothing was computed yet: the core's buffers come before the loop.
   const was = useComputeCore(false);
   try {
-    return runFused(cell.fusedSteppers(batch)!, x, states, mask, spec, cell.outputSize, seq);
+    // deno-fmt-ignore
+    return runFused(cell.fusedSteppers(batch)!, x, states, mask, spec, cell.outputSize, seq, last);
   } finally {
     useComputeCore(was);
   }
@@ -197,11 +205,12 @@ function gatherSteps(
 function runFused(
   steppers: FusedStepper[],
   x: Tensor,
-  states: F32[],
+  states: F32[] | null,
   mask: Uint8Array | null,
   spec: LoopSpec,
   outSize: number,
   seq: SequenceTarget | null,
+  last: Float32Array | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const w0 = steppers[0].width;
@@ -213,15 +222,17 @@ function runFused(
   const xsLength = gather * batch * dim;
   const scratchLength = xsLength + chunk * batch * w0;
   const upperLengths = steppers.map((s, k) => k === 0 ? 0 : batch * s.width);
+  const stateLengths = steppers.flatMap((s) => s.stateSizes.map((n) => batch * n));
   if (!steppers.some((s) => s.resident)) {
     const buffers: LoopBuffers = {
       scratch: scratch(scratchLength),
       upperProj: upperLengths.map((n) => new Float32Array(n)),
-      states,
+      states: states ?? stateLengths.map((n) => new Float32Array(n)),
       mask,
     };
     try {
-      return fusedLoop(steppers, x, buffers, gather, chunk, spec, outSize, seq);
+      const result = fusedLoop(steppers, x, buffers, gather, chunk, spec, outSize, seq, last);
+      return states === null ? { output: result.output, states: [] } : result;
     } finally {
       for (const s of steppers) s.dispose?.();
     }
@@ -237,10 +248,11 @@ function runFused(
   try {
     const scratchR = alloc(scratchLength);
     const upperR = upperLengths.map(alloc);
-    const statesR = states.map((s) => alloc(s.length));
+    const statesR = stateLengths.map(alloc);
     const maskR = mask === null ? null : alloc(Math.ceil(mask.length / 4));
     const loopStates = statesR.map((r, i) => {
-      r.f32.set(states[i]);
+      if (states === null) r.f32.fill(0);
+      else r.f32.set(states[i]);
       return r.f32;
     });
     let loopMask: Uint8Array | null = null;
@@ -254,7 +266,8 @@ function runFused(
       states: loopStates,
       mask: loopMask,
     };
-    const result = fusedLoop(steppers, x, buffers, gather, chunk, spec, outSize, seq);
+    const result = fusedLoop(steppers, x, buffers, gather, chunk, spec, outSize, seq, last);
+    if (states === null) return { output: result.output, states: [] };
     loopStates.forEach((s, i) => states[i].set(s));
     return { output: result.output, states };
   } finally {
@@ -285,6 +298,7 @@ function fusedLoop(
   spec: LoopSpec,
   outSize: number,
   seq: SequenceTarget | null,
+  last: Float32Array | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const first = steppers[0];
@@ -300,7 +314,8 @@ function fusedLoop(
     at += s.stateSizes.length;
   }
   const top = groups[groups.length - 1];
-  const out = new Float32Array(batch * outSize);
+  // A masked step may keep the previous output, zeros at first.
+  const out = seq === null && last !== null ? last.fill(0) : new Float32Array(batch * outSize);
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const q = s % chunk;
@@ -356,10 +371,11 @@ function selectRows(
 function runGeneric(
   cell: RNNCell,
   x: Tensor,
-  initial: F32[],
+  initial: F32[] | null,
   mask: Uint8Array | null,
   spec: LoopSpec,
   seq: SequenceTarget | null,
+  last: Float32Array | null,
 ): LoopResult {
   const [batch, T, dim] = x.shape;
   const sizes = cell.stateSize;
@@ -372,7 +388,8 @@ function runGeneric(
     );
   }
   const xs = x.f32;
-  let states = initial.map((d, i) => new Tensor(d, [batch, sizes[i]]));
+  let states = (initial ?? sizes.map((n) => new Float32Array(batch * n)))
+    .map((d, i) => new Tensor(d, [batch, sizes[i]]));
   const out = new Float32Array(batch * outSize);
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
@@ -400,7 +417,11 @@ function runGeneric(
     states = next;
     if (seq) storeStep(out, seq, s, T, batch, outSize);
   }
-  return { output: seq?.data ?? out, states: states.map((st) => st.f32) };
+  if (!seq && last !== null) last.set(out);
+  return {
+    output: seq?.data ?? last ?? out,
+    states: initial === null ? [] : states.map((st) => st.f32),
+  };
 }
 
 /** Index (in the flat states) of the state Keras repeats as a masked step's output. */

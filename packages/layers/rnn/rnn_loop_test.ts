@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { Tensor, tensor } from "@kerno/tensor";
+import { Tensor, tensor, useComputeCore } from "@kerno/tensor";
 import type { RNNCell } from "./cell.ts";
 import { GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells } from "./mod.ts";
+import { MinimalRNNCell } from "./_minimal_cell_test_util.ts";
 import { runRecurrence } from "./rnn_loop.ts";
 
 /** Counts `new Float32Array(...)` calls made while `fn` runs. */
@@ -133,6 +134,47 @@ Deno.test("runRecurrence gives a row the same bits alone or in a batch, on every
           const want = full[i].subarray(r0 * width, (r0 + rows) * width);
           assert.deepEqual(got, want, `${name} backwards=${goBackwards} rows ${r0}+${rows} #${i}`);
         });
+      }
+    }
+  }
+});
+
+Deno.test("runRecurrence starts from zeros without states and writes the last output into `last`", () => {
+  const makers: [string, () => RNNCell][] = [
+    ["LSTMCell", () => new LSTMCell(5)],
+    ["GRUCell", () => new GRUCell(4)],
+    ["StackedRNNCells", () => new StackedRNNCells([new LSTMCell(4), new GRUCell(3)])],
+    ["MinimalRNNCell (generic path)", () => new MinimalRNNCell(4)],
+  ];
+  const T = 6, batch = 3;
+  const x = tensor(Array.from({ length: batch * T * 3 }, (_, i) => Math.cos(i)), [batch, T, 3]);
+  // Row 2 is masked at every step: unrolled, its output stays the first (zeros).
+  const mask = new Uint8Array(batch * T).map((_, i) => i % 4 === 0 || i >= 2 * T ? 0 : 1);
+  for (const [name, make] of makers) {
+    for (const core of [true, false]) {
+      const was = useComputeCore(core);
+      try {
+        const cell = make();
+        cell.build([[null, 3]]);
+        for (const [zeroOutputForMask, unroll] of [[false, false], [true, false], [false, true]]) {
+          const spec = {
+            goBackwards: false,
+            returnSequences: false,
+            zeroOutputForMask,
+            unroll,
+          };
+          const zeros = cell.stateSize.map((s) => new Float32Array(batch * s));
+          const want = runRecurrence(cell, x, zeros, mask, spec);
+          const last = new Float32Array(batch * cell.outputSize).fill(NaN);
+          const got = runRecurrence(cell, x, null, mask, spec, null, last);
+          const where =
+            `${name}, core ${core}, zeroOutputForMask ${zeroOutputForMask}, unroll ${unroll}`;
+          assert.equal(got.output, last, where);
+          assert.deepEqual(got.output, want.output, where);
+          assert.deepEqual(got.states, [], where);
+        }
+      } finally {
+        useComputeCore(was);
       }
     }
   }

@@ -178,3 +178,20 @@ Deno.test("RNN build_config records initial-state shapes as Keras does", () => {
     shapes_dict: { sequences_shape: [null, 5, 3], initial_state_shape: [[null, 4], [null, 4]] },
   });
 });
+
+Deno.test("RNN writes its last output into context.into when that has the output's size", () => {
+  const x = tensor(Array.from({ length: 2 * 4 * 3 }, (_, i) => Math.sin(i)), [2, 4, 3]);
+  const lstm = new LSTM(5, { returnState: true });
+  lstm.build([[null, 4, 3]]);
+  const context = { masks: [null], initialState: null, training: false, extraArgs: [] };
+  const [y, h, c] = lstm.call([x], context);
+  const into = new Float32Array(2 * 5).fill(NaN);
+  const [yInto, hInto, cInto] = lstm.call([x], { ...context, into: [into] });
+  assert.equal(yInto.data, into);
+  assert.deepEqual([...into], [...y.f32]);
+  assert.deepEqual([...hInto.f32], [...h.f32]);
+  assert.deepEqual([...cInto.f32], [...c.f32]);
+  // An array of another size is left alone: the output is a new array.
+  const wrong = new Float32Array(3);
+  assert.notEqual(lstm.call([x], { ...context, into: [wrong] })[0].data, wrong);
+});
