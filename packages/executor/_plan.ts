@@ -34,7 +34,8 @@ const TAIL_ROWS = 128;
  *
  * - with `paceFirst` (the default), a worker's first shard is 3/4 of an even share of all the
  *   rows, and from then on, given the workers' {@linkcode Pace}, each shard is sized so that the
- *   asking worker and the others, taking the rest, end together. Two shards a worker when the
+ *   asking worker and the others, taking the rest, end together ({@linkcode balancedRows}); a
+ *   worker takes all that is left rather than leave fewer than 8 rows behind it. Two shards a worker when the
  *   workers go alike: each shard costs a message round trip through the main thread (0.4–0.5 ms
  *   between a worker's shards here) and smaller shards read a big layer's recurrent weights
  *   again at every step; on two vCPUs of unequal speed the paced shards still end them together
@@ -89,8 +90,10 @@ export class ShardCursor {
     if (n === undefined) {
       const share = Math.ceil(left / (2 * this.#workers));
       const tail = Math.min(this.#batch, TAIL_ROWS);
-      const paced = () =>
-        Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace!)));
+      const paced = () => {
+        const own = Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace!)));
+        return left - own >= MIN_PACED_ROWS ? own : left;
+      };
       const rounds = this.#paceFirst && this.#rows >= 4 * MIN_PACED_ROWS * this.#workers;
       if (share >= this.#batch) n = Math.ceil(share / this.#batch) * this.#batch;
       else if (rounds && pace) n = paced();
@@ -109,6 +112,13 @@ export class ShardCursor {
   }
 }
 
+/**
+ * From a worker's end of a shard to its start of the next (its message to the main thread, the
+ * main thread's reply), in ms: 0.5–1.2 ms measured on W2, of which the asking worker, whose
+ * shard is being posted, still has 0.2–0.5 ms ahead.
+ */
+const HANDOFF_MS = 0.75;
+
 /** The smallest shard a paced take hands out (unless fewer rows are left). */
 const MIN_PACED_ROWS = 8;
 
@@ -122,16 +132,19 @@ export interface Pace {
 
 /**
  * Rows for the asking worker so that it and the others, each taking the rest of `left` as soon
- * as it is free, finish together: with every worker busy until the finish time `T`,
- * `rate·T + Σ rateᵢ·(T − freeInᵢ) = left`; a worker free only after `T` takes none.
+ * as it can, finish together. Another worker starts new rows `h` = 0.75 ms after it is free (the
+ * hand-off through the main thread, which the asking worker is already in), so with every worker
+ * busy until the finish time `T`, `rate·T + Σ rateᵢ·(T − freeInᵢ − h) = left`; a worker that
+ * could only start after `T` takes none.
  *
  * @example
  * ```ts ignore
- * balancedRows(90, { rate: 2, others: [{ rate: 1, freeIn: 0 }] }); // 60
+ * balancedRows(90, { rate: 2, others: [{ rate: 1, freeIn: 0 }] }); // 60.5
  * ```
  */
 export function balancedRows(left: number, pace: Pace): number {
-  const others = [...pace.others].sort((a, b) => a.freeIn - b.freeIn);
+  const others = pace.others.map((o) => ({ rate: o.rate, freeIn: o.freeIn + HANDOFF_MS }))
+    .sort((a, b) => a.freeIn - b.freeIn);
   let finish = left / pace.rate;
   let rates = pace.rate, early = 0;
   for (const o of others) {

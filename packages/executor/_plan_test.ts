@@ -55,16 +55,19 @@ Deno.test("windowRows keeps a window within the staging budget, at least one row
 });
 
 Deno.test("balancedRows gives the asking worker what makes every worker end together", () => {
-  // Twice as fast as the other, both free now: two thirds.
-  assert.equal(balancedRows(90, { rate: 2, others: [{ rate: 1, freeIn: 0 }] }), 60);
-  // Equal speeds, the other busy for 10 ms more: 10 rows more for the one asking.
-  assert.equal(balancedRows(100, { rate: 1, others: [{ rate: 1, freeIn: 10 }] }), 55);
+  // Each other worker starts 0.75 ms after it is free (the hand-off through the main thread).
+  // Twice as fast as the other, both free now: 2T + (T − 0.75) = 90, T = 30.25 ms.
+  assert.equal(balancedRows(90, { rate: 2, others: [{ rate: 1, freeIn: 0 }] }), 60.5);
+  // Equal speeds, the other busy for 10 ms more: T + (T − 10.75) = 100.
+  assert.equal(balancedRows(100, { rate: 1, others: [{ rate: 1, freeIn: 10 }] }), 55.375);
   // The other is busy past the end: the asking worker takes all.
   assert.equal(balancedRows(20, { rate: 1, others: [{ rate: 1, freeIn: 50 }] }), 20);
+  // Free 9.5 ms from now, the other could start only after the asking worker's 10 rows end.
+  assert.equal(balancedRows(10, { rate: 1, others: [{ rate: 1, freeIn: 9.5 }] }), 10);
   // Three workers, one free only after the others finished: it takes none.
   assert.equal(
     balancedRows(40, { rate: 1, others: [{ rate: 1, freeIn: 0 }, { rate: 1, freeIn: 30 }] }),
-    20,
+    20.375,
   );
 });
 
@@ -73,28 +76,38 @@ Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows",
   // No pace yet (no worker has finished a shard): the tail is split evenly, 128 rows at most.
   assert.deepEqual(cursor.take(), { start: 0, end: 128 });
   assert.deepEqual(cursor.take(), { start: 128, end: 256 });
-  // 44 rows left; the asking worker goes three times as fast as the other, which is free now.
+  // 44 rows left; the asking worker goes three times as fast as the other, which is free now:
+  // 3T + (T − 0.75) = 44, 33.6 rows.
   assert.deepEqual(cursor.take({ rate: 3, others: [{ rate: 1, freeIn: 0 }] }), {
     start: 256,
-    end: 289,
+    end: 290,
   });
-  // The slow one would take 2.75 of the 11 left: 8, the smallest paced shard; then the rest.
+  // The slow one would take 3.06 of the 10 left, at least 8 (the smallest paced shard), and
+  // rather than leave 2 rows behind it takes all 10.
   const slow = { rate: 1, others: [{ rate: 3, freeIn: 0 }] };
-  assert.deepEqual(cursor.take(slow), { start: 289, end: 297 });
-  assert.deepEqual(cursor.take(slow), { start: 297, end: 300 });
+  assert.deepEqual(cursor.take(slow), { start: 290, end: 300 });
   assert.equal(cursor.take(slow), null);
+  // Without a last shard that small, the smallest paced shard is 8 rows.
+  const small = new ShardCursor(0, 300, 2, undefined, 300, false);
+  small.take();
+  small.take();
+  assert.deepEqual(small.take({ rate: 1, others: [{ rate: 10, freeIn: 0 }] }), {
+    start: 256,
+    end: 264,
+  });
 });
 
 Deno.test("ShardCursor paces every shard after a worker's first", () => {
   const cursor = new ShardCursor(0, 256, 2, undefined, 256);
   assert.deepEqual(cursor.take(), { start: 0, end: 96 });
   assert.deepEqual(cursor.take(), { start: 96, end: 192 });
-  // 64 left; the asking worker runs 5/4 as fast as the other, which is free in 10 ms.
-  const pace = { rate: 5, others: [{ rate: 4, freeIn: 10 }] };
-  // 5T + 4(T − 10) = 64: T = 11.6 ms, 58 rows for the asking worker.
-  assert.deepEqual(cursor.take(pace), { start: 192, end: 250 });
-  assert.deepEqual(cursor.take({ rate: 4, others: [{ rate: 5, freeIn: 11 }] }), {
-    start: 250,
+  // 64 left; the asking worker runs 5/4 as fast as the other, which is free in 5 ms.
+  const pace = { rate: 5, others: [{ rate: 4, freeIn: 5 }] };
+  // 5T + 4(T − 5.75) = 64: T = 9.67 ms, 48.3 rows for the asking worker.
+  assert.deepEqual(cursor.take(pace), { start: 192, end: 241 });
+  // The other takes the 15 left: the first, busy for 5 ms more, could not start before they end.
+  assert.deepEqual(cursor.take({ rate: 4, others: [{ rate: 5, freeIn: 5 }] }), {
+    start: 241,
     end: 256,
   });
 });
@@ -102,13 +115,13 @@ Deno.test("ShardCursor paces every shard after a worker's first", () => {
 Deno.test("ShardCursor gives a worker that starts late no more than the rest's even share", () => {
   const cursor = new ShardCursor(0, 256, 2, undefined, 256);
   assert.deepEqual(cursor.take(), { start: 0, end: 96 });
-  // The first worker is back before the second has asked: it takes half of what is left,
-  // taking the second to go as fast.
+  // The first worker is back before the second has asked: it takes half of what is left (and
+  // the second's hand-off), taking the second to go as fast.
   assert.deepEqual(cursor.take({ rate: 1, others: [{ rate: 1, freeIn: 0 }] }), {
     start: 96,
-    end: 176,
+    end: 177,
   });
-  assert.deepEqual(cursor.take(), { start: 176, end: 256 });
+  assert.deepEqual(cursor.take(), { start: 177, end: 256 });
 });
 
 Deno.test("WorkerPace measures rows a millisecond and when each busy worker is free", () => {

@@ -10,6 +10,9 @@ import type { BuildOptions, RunJob, WeightSlot, WorkerMessage } from "./_message
 import { diagnoseLoad, type WorkerSource } from "./_worker_source.ts";
 import type { SetupReport } from "./setup.ts";
 
+/** The message {@linkcode WorkerSlot.wake} posts: no listener in the worker takes it. */
+const WAKE = { kerno: "wake" } as const;
+
 /** What a slot needs to load a model into its worker. */
 export interface LoadSpec {
   /** Handle id. */
@@ -169,6 +172,15 @@ export class WorkerSlot {
       this.#pending = { jobId: job.jobId, resolve, reject };
       this.#worker.postMessage(job);
     });
+  }
+
+  /**
+   * Posts a message the worker ignores, to an idle live worker: a thread parked in its event
+   * loop takes a few hundred microseconds to wake up, which then overlaps the main thread's
+   * work before it posts the job (a job 0.8 ms later started 0.1–0.2 ms sooner here).
+   */
+  wake(): void {
+    if (this.#alive && !this.#pending) this.#worker.postMessage(WAKE);
   }
 
   /** Terminates the worker; pending work rejects with `cause`. Safe to call twice. */

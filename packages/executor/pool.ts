@@ -377,6 +377,7 @@ export class WorkerPool implements AsyncDisposable {
     this.#current = run;
     const work = (async () => {
       if (signal?.aborted) throw signal.reason;
+      for (const slot of this.#slots) slot.wake();
       const handle = await this.#handleFor(modelOrHandle);
       return await this.#execute(handle, inputs, rows, options, run);
     })();
