@@ -64,6 +64,8 @@ export class WorkerSlot {
   #killDead!: (e: Error) => void;
   #pending: Pending | null = null;
   #loaded = new Map<number, Promise<string[]>>();
+  /** Models whose load has finished, for {@linkcode WorkerSlot.hasLoaded}. */
+  #settled = new Set<number>();
   #onGone: () => void;
 
   /**
@@ -144,9 +146,24 @@ export class WorkerSlot {
         this.#control.load(spec.id, spec.json, spec.options, spec.buffer, spec.layout)
       );
       this.#loaded.set(spec.id, p);
-      p.catch(() => this.#loaded.delete(spec.id));
+      const loaded = p;
+      p.then(
+        () => {
+          if (this.#loaded.get(spec.id) === loaded) this.#settled.add(spec.id);
+        },
+        () => this.#loaded.delete(spec.id),
+      );
     }
     return p;
+  }
+
+  /**
+   * Whether model `id` is loaded in this live worker already: a job for it can be posted at
+   * once, without waiting on {@linkcode WorkerSlot.ensureLoaded}'s promise (a turn of the
+   * event loop, during which the next shard's rows would be staged first).
+   */
+  hasLoaded(id: number): boolean {
+    return this.#alive && this.#settled.has(id);
   }
 
   /** Forgets model `id` in this worker (nothing to do if it was never loaded). */
@@ -154,6 +171,7 @@ export class WorkerSlot {
     const p = this.#loaded.get(id);
     if (!p) return;
     this.#loaded.delete(id);
+    this.#settled.delete(id);
     await p.catch(() => {});
     if (this.#alive) await this.#control.unload(id);
   }

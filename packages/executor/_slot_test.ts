@@ -46,3 +46,31 @@ Deno.test("WorkerSlot gives a job and a control call with the same number each i
     slot.terminate();
   }
 });
+
+Deno.test("WorkerSlot.hasLoaded is true from a finished load until unload or the worker's end", async () => {
+  const slot = new WorkerSlot(0, workerSource(STUB_WORKER), [], () => {});
+  try {
+    const weights = new SharedArrayBuffer(36);
+    const spec = {
+      id: 7,
+      json: JSON.stringify({ kind: "stub", name: "s", features: 2, units: 3 }),
+      options: {},
+      buffer: weights,
+      layout: [{ byteOffset: 0, shape: [2, 3] }, { byteOffset: 24, shape: [3] }],
+    };
+    assert.equal(slot.hasLoaded(7), false);
+    const loading = slot.ensureLoaded(spec);
+    assert.equal(slot.hasLoaded(7), false); // asked for, not loaded yet
+    await loading;
+    assert.equal(slot.hasLoaded(7), true);
+    assert.equal(slot.hasLoaded(8), false);
+    await slot.unload(7);
+    assert.equal(slot.hasLoaded(7), false);
+    await slot.ensureLoaded(spec);
+    assert.equal(slot.hasLoaded(7), true);
+    slot.terminate();
+    assert.equal(slot.hasLoaded(7), false);
+  } finally {
+    slot.terminate();
+  }
+});

@@ -663,7 +663,8 @@ export class WorkerPool implements AsyncDisposable {
   ) {
     const slot = this.#slots[index];
     try {
-      await slot.ensureLoaded(loadSpecOf(handle));
+      const spec = loadSpecOf(handle);
+      if (!slot.hasLoaded(spec.id)) await slot.ensureLoaded(spec);
       const fault = takeFault(this, index);
       const reply = slot.run({
         kerno: "run",
