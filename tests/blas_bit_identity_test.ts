@@ -123,3 +123,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "BLAS backend: a one-batch call large enough to be paced is bit-identical too",
+  ignore: !status.active,
+  async fn() {
+    // 700 rows in one batch on 2 workers: first shards of 263 rows, then paced ones.
+    const rng = new Random(11);
+    const n = 700;
+    const x = new Tensor(
+      new Float32Array(n * STEPS * FEATURES).map(() => rng.uniform(-1, 1)),
+      [n, STEPS, FEATURES],
+    );
+    await using pool = await WorkerPool.create({ workers: 2, blas: true, oversubscribe: true });
+    for (const [name, model] of models().slice(0, 2)) {
+      const want = model.predictFlat([x], { blas: true, batchSize: n })[0];
+      for (let i = 0; i < 3; i++) {
+        const got = (await pool.predictFlat(model, [x], { batchSize: n }))[0];
+        assert.deepEqual(got.f32, want.f32, `${name}, call ${i}`);
+      }
+    }
+  },
+});

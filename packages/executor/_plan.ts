@@ -35,16 +35,17 @@ const TAIL_ROWS = 128;
  * - with `paceFirst` (the default), a worker's first shard is 3/4 of an even share of all the
  *   rows, and from then on, given the workers' {@linkcode Pace}, each shard is sized so that the
  *   asking worker and the others, taking the rest, end together ({@linkcode balancedRows}); a
- *   worker takes all that is left rather than leave fewer than 8 rows behind it. Two shards a worker when the
- *   workers go alike: each shard costs a message round trip through the main thread (0.4–0.5 ms
- *   between a worker's shards here) and smaller shards read a big layer's recurrent weights
- *   again at every step; on two vCPUs of unequal speed the paced shards still end them together
- *   (W2 on 2 workers, A/B in one process: 1.87 vs 1.84–1.85× one thread with level vCPUs, 1.77
- *   vs 1.67× with unequal ones, against shards of a quarter, a sixth, … of what was left);
- * - without it (the BLAS backend, which repacks the recurrent weights at every call, so fewer
- *   rows per call cost more), and for calls too small for two rounds, what is left is split
- *   evenly in one round, at most `min(batch, 128)` rows a shard, or paced once every worker
- *   has finished a shard.
+ *   worker takes all that is left rather than leave fewer than 8 rows behind it. Two shards a
+ *   worker when the workers go alike: each shard costs a message round trip through the main
+ *   thread (0.4–0.5 ms between a worker's shards here) and smaller shards read a big layer's
+ *   recurrent weights again at every step; on two vCPUs of unequal speed the paced shards still
+ *   end them together (W2 on 2 workers, A/B in one process: 1.87 vs 1.84–1.85× one thread with
+ *   level vCPUs, 1.77 vs 1.67× with unequal ones, against shards of a quarter, a sixth, … of
+ *   what was left);
+ * - without it (the BLAS backend on first shards under 256 rows, {@linkcode pacesFirst}: it
+ *   repacks the recurrent weights at every call, so fewer rows per call cost more), and for
+ *   calls too small for two rounds, what is left is split evenly in one round, at most
+ *   `min(batch, 128)` rows a shard, or paced once every worker has finished a shard.
  */
 export class ShardCursor {
   #next: number;
@@ -118,6 +119,29 @@ export class ShardCursor {
  * shard is being posted, still has 0.2–0.5 ms ahead.
  */
 const HANDOFF_MS = 0.75;
+
+/**
+ * The fewest rows a worker's first shard needs on the BLAS backend for the call to be paced
+ * (see {@linkcode pacesFirst}).
+ */
+const BLAS_PACED_ROWS = 256;
+
+/**
+ * Whether a call of `rows` rows on `workers` workers is paced (`ShardCursor`'s `paceFirst`): always
+ * on the WebAssembly core; on the BLAS backend, which repacks the recurrent weights at every
+ * product, only while a worker's first shard (3/4 of an even share) keeps at least 256 rows. A/B
+ * in one process, 2 workers, BLAS: W1 (first shards of 384 rows) 42.2 vs 44.1 ms paced vs split
+ * evenly in one round, W2 33.7 vs 34.7; W5 (96 rows) was 353 vs 269 ms, so it stays unpaced.
+ *
+ * @example
+ * ```ts ignore
+ * pacesFirst(1024, 2, true); // true: first shards of 384 rows
+ * pacesFirst(256, 2, true); // false: 96 rows
+ * ```
+ */
+export function pacesFirst(rows: number, workers: number, blas: boolean): boolean {
+  return !blas || Math.ceil((3 * rows) / (4 * Math.max(1, workers))) >= BLAS_PACED_ROWS;
+}
 
 /** The smallest shard a paced take hands out (unless fewer rows are left). */
 const MIN_PACED_ROWS = 8;

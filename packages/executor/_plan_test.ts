@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { balancedRows, ShardCursor, splitRows, windowRows, WorkerPace } from "./_plan.ts";
+import {
+  balancedRows,
+  pacesFirst,
+  ShardCursor,
+  splitRows,
+  windowRows,
+  WorkerPace,
+} from "./_plan.ts";
 
 Deno.test("splitRows cuts a range into consecutive pieces, the last one shorter", () => {
   assert.deepEqual(splitRows(0, 7, 3), [
@@ -141,4 +148,13 @@ Deno.test("WorkerPace measures rows a millisecond and when each busy worker is f
   now = 110;
   assert.deepEqual(pace.of(0), { rate: 2, others: [{ rate: 1, freeIn: 20 }] });
   assert.deepEqual(pace.of(1), { rate: 1, others: [{ rate: 2, freeIn: 0 }] });
+});
+
+Deno.test("pacesFirst paces the core always and BLAS only while first shards keep 256 rows", () => {
+  assert.equal(pacesFirst(256, 2, false), true);
+  assert.equal(pacesFirst(1024, 2, true), true); // first shards of 384 rows
+  assert.equal(pacesFirst(683, 2, true), true); // 256.1 rows, rounded up to 257
+  assert.equal(pacesFirst(680, 2, true), false); // 255
+  assert.equal(pacesFirst(256, 2, true), false); // W5: 96 rows
+  assert.equal(pacesFirst(1024, 3, true), true); // 256
 });

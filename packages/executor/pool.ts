@@ -15,7 +15,14 @@ import {
 } from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
 import type { SharedRef } from "./_messages.ts";
-import { type RowRange, ShardCursor, splitRows, windowRows, WorkerPace } from "./_plan.ts";
+import {
+  pacesFirst,
+  type RowRange,
+  ShardCursor,
+  splitRows,
+  windowRows,
+  WorkerPace,
+} from "./_plan.ts";
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
 import {
@@ -626,7 +633,11 @@ export class WorkerPool implements AsyncDisposable {
           slots.length,
           options.shardRows,
           options.batchSize,
-          !(options.blas ?? this.#blasRequest ?? modelOf(handle).blas),
+          pacesFirst(
+            window.end - start,
+            slots.length,
+            Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas),
+          ),
         );
       const outs = outputs;
       const pace = new WorkerPace(slots.length);
