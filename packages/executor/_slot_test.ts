@@ -4,20 +4,27 @@ import { workerSource } from "./_worker_source.ts";
 
 const STUB_WORKER = new URL("./testdata/stub_worker.ts", import.meta.url);
 
+/**
+ * The load spec of the stub worker's model `id`: weights W (2, 3) and bias (3) in shared memory,
+ * all W 0.5 and bias 1.
+ */
+function stubSpec(id: number) {
+  const weights = new SharedArrayBuffer(36);
+  new Float32Array(weights).fill(0.5, 0, 6).fill(1, 6);
+  return {
+    id,
+    json: JSON.stringify({ kind: "stub", name: "s", features: 2, units: 3 }),
+    options: {},
+    buffer: weights,
+    layout: [{ byteOffset: 0, shape: [2, 3] }, { byteOffset: 24, shape: [3] }],
+  };
+}
+
 Deno.test("WorkerSlot gives a job and a control call with the same number each its own reply", async () => {
   const slot = new WorkerSlot(0, workerSource(STUB_WORKER), [], () => {});
   try {
     assert.equal(await slot.ready, null); // control call 1: setup
-    // Stub weights W (2, 3) and bias (3) in shared memory: all W 0.5, bias 1.
-    const weights = new SharedArrayBuffer(36);
-    new Float32Array(weights).fill(0.5, 0, 6).fill(1, 6);
-    const spec = {
-      id: 1,
-      json: JSON.stringify({ kind: "stub", name: "s", features: 2, units: 3 }),
-      options: {},
-      buffer: weights,
-      layout: [{ byteOffset: 0, shape: [2, 3] }, { byteOffset: 24, shape: [3] }],
-    };
+    const spec = stubSpec(1);
     // Control call 2: load (the stub's one layer is an object literal).
     assert.deepEqual(await slot.ensureLoaded(spec), ["Object"]);
     const input = new SharedArrayBuffer(16);
@@ -50,14 +57,7 @@ Deno.test("WorkerSlot gives a job and a control call with the same number each i
 Deno.test("WorkerSlot.hasLoaded is true from a finished load until unload or the worker's end", async () => {
   const slot = new WorkerSlot(0, workerSource(STUB_WORKER), [], () => {});
   try {
-    const weights = new SharedArrayBuffer(36);
-    const spec = {
-      id: 7,
-      json: JSON.stringify({ kind: "stub", name: "s", features: 2, units: 3 }),
-      options: {},
-      buffer: weights,
-      layout: [{ byteOffset: 0, shape: [2, 3] }, { byteOffset: 24, shape: [3] }],
-    };
+    const spec = stubSpec(7);
     assert.equal(slot.hasLoaded(7), false);
     const loading = slot.ensureLoaded(spec);
     assert.equal(slot.hasLoaded(7), false); // asked for, not loaded yet
