@@ -65,7 +65,12 @@ Deno.test({
       useBlas(true, { quiet: true });
       const onBlas = blasTakes(k, n, w, 0, n);
       useBlas(false);
-      if (onBlas) assert.notDeepEqual(results[1], results[0], `${start}: BLAS rounds differently`);
+      // The core starts each sum from C (or the bias), sgemm adds C after the sum, so those
+      // starts round differently. From zero, OpenBLAS's SkylakeX/Cooperlake kernels sum k ≤ 448
+      // in order with fused multiply-adds, as the core does: the same bits.
+      if (onBlas && start !== "zero") {
+        assert.notDeepEqual(results[1], results[0], `${start}: BLAS rounds differently`);
+      }
     }
     // Repacking new values into the same matrix must reach BLAS too.
     const w2 = w.map((v) => 2 * v);

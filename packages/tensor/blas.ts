@@ -13,6 +13,8 @@
 import { type BlasFailure, loadBlas, type LoadedBlas } from "./_blas_load.ts";
 import { sgemmRows } from "./_blas_call.ts";
 import { probeRows, type RowRule } from "./_blas_rows.ts";
+import { NativeRows, probeNativeRows } from "./_native_rows.ts";
+import { nativeSupport } from "./_native_exec.ts";
 import type { F32 } from "./tensor.ts";
 
 /**
@@ -90,7 +92,16 @@ export function useBlas(request: BlasRequest, options: UseBlasOptions = {}): Bla
     warnOnce(`kerno: BLAS backend off: ${loaded.reason}; using the WebAssembly core`);
   } else {
     active = loaded;
-    status = { active: true, library: loaded.library, kernel: loaded.kernel, reason: null };
+    const native = nativeSupport();
+    const rows = "ok" in native
+      ? "products of a few rows: generated AVX2/FMA code"
+      : `products of a few rows: on the library (${native.reason})`;
+    status = {
+      active: true,
+      library: loaded.library,
+      kernel: `${loaded.kernel}; ${rows}`,
+      reason: null,
+    };
   }
   return status;
 }
@@ -204,6 +215,40 @@ export function blasProduct(
   // deno-fmt-ignore
   paddedProduct(blas, rule.minRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, beta);
   return true;
+}
+
+/** Generated one-row products per weight matrix: for which library and version they were made. */
+const rowKernels = new WeakMap<
+  object,
+  { blas: LoadedBlas; version: number; rows: NativeRows | null }
+>();
+
+/**
+ * Internal: generated one-row products for the weights `b` (`k×n`, row `p` at
+ * `b[bOffset + p·ldb]`) on the library in use, bit-identical to its `sgemm` rows; `null` when the
+ * backend is off, the shape stays on the WebAssembly core, or no such code can be made here.
+ * Made and checked once per `owner` (the weight matrix) and `version` (its values' version).
+ */
+export function blasRowKernel(
+  owner: object,
+  version: number,
+  k: number,
+  n: number,
+  b: F32,
+  bOffset: number,
+  ldb: number,
+): NativeRows | null {
+  const blas = active;
+  if (blas === null || k === 0 || n === 0) return null;
+  const known = rowKernels.get(owner);
+  if (known !== undefined && known.blas === blas && known.version === version) return known.rows;
+  const rule = ruleFor(blas, k, n, b, bOffset, ldb);
+  const made = "refused" in rule
+    ? null
+    : probeNativeRows(blas.sgemm, k, n, b, bOffset, ldb, rule.minRows);
+  const rows = made instanceof NativeRows ? made : null;
+  rowKernels.set(owner, { blas, version, rows });
+  return rows;
 }
 
 function ruleFor(blas: LoadedBlas, k: number, n: number, b: F32, bOff: number, ldb: number) {

@@ -1,0 +1,198 @@
+/**
+ * A small x86-64 assembler: the instructions of Kerno's native row kernels (AVX2 and FMA3 in
+ * their VEX encodings, a few general-purpose ones), emitted as bytes. Memory operands are
+ * always `[base + disp32]`; `rsp` and `r12` are not accepted as a base (they would need a SIB
+ * byte), which keeps every encoding one form.
+ *
+ * @module
+ */
+
+/** General-purpose register numbers (the low three bits go in ModRM, the fourth in REX/VEX). */
+export const RAX = 0;
+/** `rcx` (the loop counter of the kernels, as `ecx`). */
+export const RCX = 1;
+/** `rdx`. */
+export const RDX = 2;
+/** `rsi`: the second argument in the System V calling convention. */
+export const RSI = 6;
+/** `rdi`: the first argument in the System V calling convention. */
+export const RDI = 7;
+/** `r10`. */
+export const R10 = 10;
+/** `r11`. */
+export const R11 = 11;
+
+/** VEX opcode maps. */
+const MAP_0F = 1, MAP_0F38 = 2;
+/** VEX implied prefixes. */
+const PP_NONE = 0, PP_66 = 1, PP_F3 = 2;
+
+/**
+ * Emits x86-64 machine code into a growing byte list. Vector registers are numbered 0–15
+ * (`xmm`/`ymm`); `wide` selects the 256-bit `ymm` form.
+ *
+ * @example
+ * ```ts ignore
+ * const asm = new X86Assembler();
+ * asm.vxorps(0, true); // vxorps ymm0, ymm0, ymm0
+ * asm.ret();
+ * asm.bytes(); // Uint8Array [0xc4, 0xe1, 0x7c, 0x57, 0xc0, 0xc3]
+ * ```
+ */
+export class X86Assembler {
+  readonly #out: number[] = [];
+
+  /** Bytes emitted so far. */
+  get size(): number {
+    return this.#out.length;
+  }
+
+  /** The code. */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.#out);
+  }
+
+  /** Raw bytes. */
+  raw(...bytes: number[]): void {
+    for (const b of bytes) this.#out.push(b & 0xff);
+  }
+
+  /** `mov reg64, imm64`. */
+  movImm64(reg: number, value: bigint): void {
+    this.raw(0x48 | (reg >> 3), 0xb8 | (reg & 7));
+    for (let i = 0n; i < 8n; i++) this.raw(Number((value >> (8n * i)) & 0xffn));
+  }
+
+  /** `mov dst64, qword [base + disp]`. */
+  movLoad64(dst: number, base: number, disp: number): void {
+    const d = imm32(disp);
+    checkBase(base);
+    this.raw(0x48 | ((dst >> 3) << 2) | (base >> 3), 0x8b, 0x80 | ((dst & 7) << 3) | (base & 7));
+    this.raw(...d);
+  }
+
+  /** `mov ecx, imm32` (zero-extends into `rcx`). */
+  movEcxImm32(value: number): void {
+    this.raw(0xb9, ...imm32(value));
+  }
+
+  /** `lea dst64, [base + disp]`. */
+  lea(dst: number, base: number, disp: number): void {
+    const d = imm32(disp);
+    checkBase(base);
+    this.raw(0x48 | ((dst >> 3) << 2) | (base >> 3), 0x8d, 0x80 | ((dst & 7) << 3) | (base & 7));
+    this.raw(...d);
+  }
+
+  /** `add reg64, imm32`. */
+  addImm32(reg: number, value: number): void {
+    const v = imm32(value);
+    this.raw(0x48 | (reg >> 3), 0x81, 0xc0 | (reg & 7), ...v);
+  }
+
+  /** `dec ecx; jnz target` (`target`: a byte offset already emitted, the loop's top). */
+  decEcxJnz(target: number): void {
+    this.raw(0xff, 0xc9, 0x0f, 0x85, ...imm32(target - (this.size + 8)));
+  }
+
+  /** `xor eax, eax` (the kernels' return value 0). */
+  xorEax(): void {
+    this.raw(0x31, 0xc0);
+  }
+
+  /** `vzeroupper`, before returning to code that may use legacy SSE. */
+  vzeroupper(): void {
+    this.raw(0xc5, 0xf8, 0x77);
+  }
+
+  /** `ret`. */
+  ret(): void {
+    this.raw(0xc3);
+  }
+
+  /** `vxorps v, v, v`: zeroes register `v` (all 256 bits either way). */
+  vxorps(v: number, wide: boolean): void {
+    this.#vex(MAP_0F, PP_NONE, wide, v, v, v >> 3);
+    this.raw(0x57, 0xc0 | ((v & 7) << 3) | (v & 7));
+  }
+
+  /** `vbroadcastss ymm(dst), dword [base + disp]`. */
+  vbroadcastss(dst: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F38, PP_66, true, 0x18, dst, 0, base, disp);
+  }
+
+  /** `vfmadd231ps dst, src, [base + disp]`: `dst = src · mem + dst`, one rounding per lane. */
+  vfmadd231ps(dst: number, src: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F38, PP_66, true, 0xb8, dst, src, base, disp);
+  }
+
+  /** `vfmadd231ss xmm(dst), xmm(src), dword [base + disp]`. */
+  vfmadd231ss(dst: number, src: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F38, PP_66, false, 0xb9, dst, src, base, disp);
+  }
+
+  /** `vaddps ymm(dst), ymm(src), [base + disp]`. */
+  vaddps(dst: number, src: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F, PP_NONE, true, 0x58, dst, src, base, disp);
+  }
+
+  /** `vaddss xmm(dst), xmm(src), dword [base + disp]`. */
+  vaddss(dst: number, src: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F, PP_F3, false, 0x58, dst, src, base, disp);
+  }
+
+  /** `vmovss xmm(dst), dword [base + disp]`. */
+  vmovssLoad(dst: number, base: number, disp: number): void {
+    this.#vexMemory(MAP_0F, PP_F3, false, 0x10, dst, 0, base, disp);
+  }
+
+  /** `vmovss dword [base + disp], xmm(src)`. */
+  vmovssStore(base: number, disp: number, src: number): void {
+    this.#vexMemory(MAP_0F, PP_F3, false, 0x11, src, 0, base, disp);
+  }
+
+  /** `vmovups [base + disp], ymm(src)`. */
+  vmovupsStore(base: number, disp: number, src: number): void {
+    this.#vexMemory(MAP_0F, PP_NONE, true, 0x11, src, 0, base, disp);
+  }
+
+  /** The three-byte VEX prefix; `vvvv` is the second source (0 when unused). */
+  #vex(map: number, pp: number, wide: boolean, reg: number, vvvv: number, b: number): void {
+    const r = reg >> 3;
+    this.raw(
+      0xc4,
+      ((~r & 1) << 7) | (1 << 6) | ((~b & 1) << 5) | map,
+      ((~vvvv & 0xf) << 3) | ((wide ? 1 : 0) << 2) | pp,
+    );
+  }
+
+  #vexMemory(
+    map: number,
+    pp: number,
+    wide: boolean,
+    opcode: number,
+    reg: number,
+    vvvv: number,
+    base: number,
+    disp: number,
+  ): void {
+    const d = imm32(disp);
+    checkBase(base);
+    this.#vex(map, pp, wide, reg, vvvv, base >> 3);
+    this.raw(opcode, 0x80 | ((reg & 7) << 3) | (base & 7), ...d);
+  }
+}
+
+/** The four little-endian bytes of a signed 32-bit immediate; throws a `RangeError` otherwise. */
+function imm32(v: number): number[] {
+  if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
+    throw new RangeError(`x86: ${v} does not fit a signed 32-bit immediate`);
+  }
+  return [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >> 24) & 0xff];
+}
+
+function checkBase(base: number): void {
+  if (!Number.isInteger(base) || base < 0 || base > 15 || (base & 7) === 4) {
+    throw new RangeError(`x86: register ${base} cannot be a base here (rsp and r12 need a SIB)`);
+  }
+}
