@@ -11,6 +11,8 @@ import { blasStatus, withBlas } from "@kerno/tensor";
 
 const FILES = [
   "packages/tensor/_native_rows_test.ts",
+  "packages/tensor/_native_gemm_test.ts",
+  "packages/tensor/_native_choice_test.ts",
   "packages/tensor/_blas_core_test.ts",
   "packages/tensor/blas_test.ts",
   "tests/blas_bit_identity_test.ts",

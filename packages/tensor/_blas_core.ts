@@ -7,24 +7,12 @@
  * @module
  */
 import type { F32 } from "./tensor.ts";
-import { blasProduct, blasRowKernel, blasSelected, blasTakes } from "./blas.ts";
+import { blasNativeKernels, blasProduct, blasSelected, blasTakes } from "./blas.ts";
 import { type PackedMatrix, packGeneration } from "./_gemm_packed_matrix.ts";
 
 interface Plain {
   generation: number;
   values: Float32Array;
-}
-
-/**
- * The most rows a product runs as generated one-row code (see `_native_rows.ts`), which reads
- * all of B for each row: 2 while B fits in 512 KB (there OpenBLAS's small-matrix path, which
- * does not repack B, is as fast from 3 rows on: LSTM(128) steps of 1/2/3/4 rows took 4.5, 6.2,
- * 9.8, 14.8 µs generated against 7.0, 7.1, 10.7, 8.2 on the library), else 6 (the library
- * repacks a large B at every call: LSTM(512) 88, 142, 267, 384 µs at 1, 2, 4, 6 rows against
- * 372, 490, 510, 586; 8 rows 492 against 558, 12 rows 740 against 449).
- */
-function nativeRowLimit(k: number, n: number): number {
-  return 4 * k * n <= 512 * 1024 ? 2 : 6;
 }
 
 /** Row-major copies of packed weights, valid while the matrix is not packed again. */
@@ -71,11 +59,10 @@ export function blasCoreProduct(
   const k = b.rows, n = b.cols;
   const values = plainValues(b);
   if (!blasTakes(k, n, values, 0, n)) return false;
-  const native = m <= nativeRowLimit(k, n);
-  const rows = native ? blasRowKernel(b, packGeneration(b), k, n, values, 0, n) : null;
+  const native = blasNativeKernels(b, packGeneration(b), k, n, values, 0, n)?.product(m) ?? null;
   if (mode === 2) fillRows(c, cOffset, ldc, m, bias!.subarray(biasOffset, biasOffset + n));
-  if (rows !== null) {
-    rows.run(m, a, aOffset, lda, c, cOffset, ldc, mode !== 0);
+  if (native !== null) {
+    native.run(m, a, aOffset, lda, c, cOffset, ldc, mode !== 0);
     return true;
   }
   return blasProduct(m, n, k, a, aOffset, lda, values, 0, n, c, cOffset, ldc, mode === 0 ? 0 : 1);

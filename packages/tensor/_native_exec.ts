@@ -28,8 +28,13 @@ const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 const MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
 const PAGE = 4096;
 
-/** Where generated code can run, or why not. */
-export type NativeSupport = { readonly ok: true } | { readonly reason: string };
+/**
+ * Where generated code can run (AVX2 and FMA3; `avx512` when the 512-bit AVX-512F registers are
+ * usable too), or why not.
+ */
+export type NativeSupport =
+  | { readonly ok: true; readonly avx512: boolean }
+  | { readonly reason: string };
 
 let libc: Libc | null = null;
 let support: NativeSupport | null = null;
@@ -120,7 +125,7 @@ function checkSupport(): NativeSupport {
   const calls = new Uint32Array(1);
   counter.call(calls, calls);
   if (calls[0] !== 1) return { reason: `libc's bsearch called its comparison ${calls[0]} times` };
-  return { ok: true };
+  return { ok: true, avx512: flags.has("avx512f") };
 }
 
 /** A permission's state, without ever prompting. */
@@ -133,7 +138,14 @@ function permission(descriptor: Deno.PermissionDescriptor): Deno.PermissionState
 }
 
 function libcOrThrow(): Libc {
-  if (libc === null) throw new Error("native code: libc is not open (check nativeSupport() first)");
+  if (libc === null) {
+    const s = nativeSupport();
+    if (libc === null) {
+      throw new Error(
+        `native code cannot run here: ${"reason" in s ? s.reason : "libc is not open"}`,
+      );
+    }
+  }
   return libc;
 }
 

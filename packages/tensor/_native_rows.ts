@@ -207,10 +207,10 @@ export function rowProductReference(
   }
 }
 
-/** Address of a view's first element, as two 32-bit halves, cached per view. */
+/** Address of a view's first element, as two 32-bit halves (cached per view). */
 const addresses = new WeakMap<F32, { lo: number; hi: number }>();
 
-function addressOf(view: F32): { lo: number; hi: number } {
+export function addressOf(view: F32): { lo: number; hi: number } {
   let at = addresses.get(view);
   if (at === undefined) {
     const pointer = Deno.UnsafePointer.of(view);
@@ -222,12 +222,13 @@ function addressOf(view: F32): { lo: number; hi: number } {
   return at;
 }
 
-function putAddress(
+/** Writes the address of element `index` of the view at `base` into `block[at]`, `block[at + 1]`. */
+export function putAddress(
   block: Uint32Array,
   at: number,
   base: { lo: number; hi: number },
   index: number,
-) {
+): void {
   const lo = base.lo + 4 * index;
   block[at] = lo >>> 0;
   block[at + 1] = base.hi + Math.floor(lo / 4294967296);
@@ -237,7 +238,7 @@ function putAddress(
  * Generated one-row products for one weight matrix: {@linkcode NativeRows.run} computes
  * `C[i] = A[i]·B` (or `C[i] += A[i]·B`) row by row.
  */
-export class NativeRows {
+export class NativeRows implements NativeProduct {
   /** Rows of B. */
   readonly k: number;
   /** Columns of B. */
@@ -295,14 +296,15 @@ export class NativeRows {
   }
 }
 
-function checkRows(
+/** Throws a `TypeError` unless `rows×cols` at `offset`, `ld` apart, fit in the live array `data`. */
+export function checkRows(
   what: string,
   data: F32,
   offset: number,
   ld: number,
   rows: number,
   cols: number,
-) {
+): void {
   if (!(data instanceof Float32Array) || data.length === 0) {
     throw new TypeError(`native row product: ${what} is not a live Float32Array`);
   }
@@ -322,16 +324,37 @@ function checkRows(
 function referenceRows(k: number, n: number, minRows: number): number {
   return Math.max(512, Math.floor(1e6 / (k * n)) + 16, minRows);
 }
-/** Rows of the reference checked against the generated code, in both modes. */
-const CHECKED_ROWS = 3;
 
 /**
- * Generated one-row products for B that give, bit for bit, the rows `sgemm` gives in products of
- * at least `minRows` rows (both `beta`s; `minRows` from the row probe of `_blas_rows.ts`, whose
- * rule is that smaller products are padded to it), or why there are none (no support here, or no
- * k partition matches this library).
+ * Rows of the reference checked against generated code, in both modes: more than one tile of the
+ * product kernel and a remainder.
  */
-export function probeNativeRows(
+const CHECKED_ROWS = 9;
+
+/** Generated products of one weight matrix: `C[m×n] = A[m×k]·B` (`+=` with `accumulate`). */
+export interface NativeProduct {
+  /** The k blocks summed separately. */
+  readonly blocks: readonly number[];
+  /** Runs the product; throws a `TypeError`, running nothing, for operands that do not fit. */
+  run(
+    m: number,
+    a: F32,
+    aOffset: number,
+    lda: number,
+    c: F32,
+    cOffset: number,
+    ldc: number,
+    accumulate: boolean,
+  ): void;
+}
+
+/**
+ * Generated products for B, made by `make` for a k partition, that give, bit for bit, the rows
+ * `sgemm` gives in products of at least `minRows` rows (both `beta`s; `minRows` from the row
+ * probe of `_blas_rows.ts`, whose rule is that smaller products are padded to it), or why there
+ * are none (no support here, or no k partition matches this library).
+ */
+export function probeNative<T extends NativeProduct>(
   sgemm: Sgemm,
   k: number,
   n: number,
@@ -339,7 +362,8 @@ export function probeNativeRows(
   bOffset: number,
   ldb: number,
   minRows: number,
-): NativeRows | string {
+  make: (blocks: readonly number[]) => T,
+): T | string {
   const support = nativeSupport();
   if (!("ok" in support)) return support.reason;
   const rows = referenceRows(k, n, minRows);
@@ -360,9 +384,9 @@ export function probeNativeRows(
     return true;
   };
   for (const blocks of kPartitions(k)) {
-    let native: NativeRows;
+    let native: T;
     try {
-      native = new NativeRows(k, n, b, bOffset, ldb, blocks);
+      native = make(blocks);
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }

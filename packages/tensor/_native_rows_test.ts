@@ -7,12 +7,8 @@ import {
   groupColumns,
   kPartitions,
   NativeRows,
-  probeNativeRows,
   rowProductReference,
 } from "./_native_rows.ts";
-import { blasStatus, useBlas } from "./blas.ts";
-import { openLibrary } from "./_blas_ffi.ts";
-import { probeRows } from "./_blas_rows.ts";
 import { Random } from "./random.ts";
 import { randomF32 } from "./_test_util.ts";
 
@@ -189,40 +185,4 @@ Deno.test("emitRowKernel: one loop per pass and k block, ending in vzeroupper; x
   };
   assert.equal(loops(code), 2); // 16 columns in ymm, then 4 one by one
   assert.equal(loops(emitRowKernel(16, 20, [8, 8], true, 0x1000n)), 4);
-});
-
-const blas = useBlas(true, { quiet: true });
-const library = blas.active ? openLibrary(blasStatus().library!) : null;
-useBlas(false);
-
-Deno.test({
-  name: "probeNativeRows: the generated rows are the library's sgemm rows, bit for bit",
-  ignore: !("ok" in support) || library === null || typeof library === "string",
-  fn() {
-    const sgemm = (library as Exclude<typeof library, string | null>).symbols.cblas_sgemm!;
-    const rng = new Random(8);
-    const openblas = blas.kernel?.includes("OpenBLAS") ?? false;
-    for (const [k, n] of [[128, 512], [32, 512], [512, 2048], [64, 200], [48, 3]]) {
-      const b = randomF32(rng, k * n);
-      const rule = probeRows(sgemm, k, n, b, 0, n);
-      if ("refused" in rule) {
-        console.log(`${k}×${n}: ${rule.refused}`);
-        continue;
-      }
-      const rows = probeNativeRows(sgemm, k, n, b, 0, n, rule.minRows);
-      if (typeof rows === "string") {
-        // OpenBLAS sums k ≤ 448 in one block: its rows are the plain fused sums.
-        assert.ok(!openblas || k > 448, `${k}×${n} on OpenBLAS: ${rows}`);
-        console.log(`${k}×${n}: ${rows}`);
-        continue;
-      }
-      // Kerno's rows on this library: those of products of at least minRows rows.
-      const m = Math.max(rule.minRows, 40), checked = 40;
-      const a = randomF32(rng, m * k), want = new Float32Array(m * n);
-      sgemm(101, 111, 111, m, n, k, 1, a, k, b, n, 0, want, n);
-      const got = new Float32Array(checked * n);
-      rows.run(checked, a, 0, k, got, 0, n, false);
-      assert.deepEqual(got, want.subarray(0, checked * n), `${k}×${n} (k blocks ${rows.blocks})`);
-    }
-  },
 });

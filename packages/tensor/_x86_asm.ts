@@ -13,14 +13,22 @@ export const RAX = 0;
 export const RCX = 1;
 /** `rdx`. */
 export const RDX = 2;
+/** `rbx` (callee-saved: push it before use). */
+export const RBX = 3;
 /** `rsi`: the second argument in the System V calling convention. */
 export const RSI = 6;
 /** `rdi`: the first argument in the System V calling convention. */
 export const RDI = 7;
+/** `r8`. */
+export const R8 = 8;
+/** `r9`. */
+export const R9 = 9;
 /** `r10`. */
 export const R10 = 10;
 /** `r11`. */
 export const R11 = 11;
+/** `r13` (callee-saved: push it before use). */
+export const R13 = 13;
 
 /** VEX opcode maps. */
 const MAP_0F = 1, MAP_0F38 = 2;
@@ -73,7 +81,58 @@ export class X86Assembler {
 
   /** `mov ecx, imm32` (zero-extends into `rcx`). */
   movEcxImm32(value: number): void {
-    this.raw(0xb9, ...imm32(value));
+    this.movImm32(RCX, value);
+  }
+
+  /** `mov reg32, imm32` (zero-extends into the 64-bit register). */
+  movImm32(reg: number, value: number): void {
+    const v = imm32(value);
+    if (reg >= 8) this.raw(0x41);
+    this.raw(0xb8 | (reg & 7), ...v);
+  }
+
+  /** `mov dst64, src64`. */
+  movReg(dst: number, src: number): void {
+    this.raw(0x48 | ((src >> 3) << 2) | (dst >> 3), 0x89, 0xc0 | ((src & 7) << 3) | (dst & 7));
+  }
+
+  /** `push reg64`. */
+  push(reg: number): void {
+    if (reg >= 8) this.raw(0x41);
+    this.raw(0x50 | (reg & 7));
+  }
+
+  /** `pop reg64`. */
+  pop(reg: number): void {
+    if (reg >= 8) this.raw(0x41);
+    this.raw(0x58 | (reg & 7));
+  }
+
+  /** `dec reg64; jnz target` (`target`: a byte offset already emitted). */
+  decJnz(reg: number, target: number): void {
+    this.raw(0x48 | (reg >> 3), 0xff, 0xc8 | (reg & 7), 0x0f, 0x85);
+    this.raw(...imm32(target - (this.size + 4)));
+  }
+
+  /** `test reg64, reg64; jz target`, a forward jump whose 32-bit offset {@linkcode patch} sets. */
+  testJzForward(reg: number): number {
+    this.raw(0x48 | ((reg >> 3) << 2) | (reg >> 3), 0x85, 0xc0 | ((reg & 7) << 3) | (reg & 7));
+    this.raw(0x0f, 0x84, 0, 0, 0, 0);
+    return this.size;
+  }
+
+  /** Points the forward jump ending at `end` (from {@linkcode testJzForward}) here. */
+  patch(end: number): void {
+    const [a, b, c, d] = imm32(this.size - end);
+    this.#out[end - 4] = a;
+    this.#out[end - 3] = b;
+    this.#out[end - 2] = c;
+    this.#out[end - 1] = d;
+  }
+
+  /** `kmovw k(mask), eax`. */
+  kmovwFromEax(mask: number): void {
+    this.raw(0xc5, 0xf8, 0x92, 0xc0 | (mask << 3));
   }
 
   /** `lea dst64, [base + disp]`. */
@@ -154,6 +213,82 @@ export class X86Assembler {
   /** `vmovups [base + disp], ymm(src)`. */
   vmovupsStore(base: number, disp: number, src: number): void {
     this.#vexMemory(MAP_0F, PP_NONE, true, 0x11, src, 0, base, disp);
+  }
+
+  /** `vpxord zmm(v), zmm(v), zmm(v)`: zeroes `zmm(v)` (0–31). */
+  vpxordZ(v: number): void {
+    this.#evex(MAP_0F, PP_66, v, v, v, 0, 0, 0);
+    this.raw(0xef, 0xc0 | ((v & 7) << 3) | (v & 7));
+  }
+
+  /** `vmovups zmm(dst), [base + disp]`. */
+  vmovupsLoadZ(dst: number, base: number, disp: number): void {
+    this.#evexMemory(MAP_0F, PP_NONE, 0x10, dst, 0, base, disp, 0, false);
+  }
+
+  /** `vmovups [base + disp]{k(mask)}, zmm(src)`: with mask 0, every lane. */
+  vmovupsStoreZ(base: number, disp: number, src: number, mask = 0): void {
+    this.#evexMemory(MAP_0F, PP_NONE, 0x11, src, 0, base, disp, mask, false);
+  }
+
+  /** `vbroadcastss zmm(dst), dword [base + disp]`. */
+  vbroadcastssZ(dst: number, base: number, disp: number): void {
+    this.#evexMemory(MAP_0F38, PP_66, 0x18, dst, 0, base, disp, 0, false);
+  }
+
+  /** `vfmadd231ps zmm(dst), zmm(a), zmm(b)`: `dst = a·b + dst`, one rounding per lane. */
+  vfmadd231psZ(dst: number, a: number, b: number): void {
+    this.#evex(MAP_0F38, PP_66, dst, a, b, 0, 0, 0);
+    this.raw(0xb8, 0xc0 | ((dst & 7) << 3) | (b & 7));
+  }
+
+  /**
+   * `vaddps zmm(dst){k(mask)}{z}, zmm(src), [base + disp]`: with a mask, lanes outside it are
+   * zeroed and their memory is not read (no fault past the end of an array).
+   */
+  vaddpsZ(dst: number, src: number, base: number, disp: number, mask = 0): void {
+    this.#evexMemory(MAP_0F, PP_NONE, 0x58, dst, src, base, disp, mask, mask !== 0);
+  }
+
+  /**
+   * The four-byte EVEX prefix of a 512-bit instruction: `reg` and `vvvv` 0–31, `rm` the register
+   * operand (0–31) or the base register of a memory operand (0–15), `mask` the opmask k1–k7.
+   */
+  #evex(
+    map: number,
+    pp: number,
+    reg: number,
+    vvvv: number,
+    rm: number,
+    mask: number,
+    zeroing: number,
+    memory: number,
+  ): void {
+    const r = (reg >> 3) & 1, rHigh = (reg >> 4) & 1, b = (rm >> 3) & 1;
+    const x = memory ? 0 : (rm >> 4) & 1;
+    this.raw(
+      0x62,
+      ((~r & 1) << 7) | ((~x & 1) << 6) | ((~b & 1) << 5) | ((~rHigh & 1) << 4) | map,
+      ((~vvvv & 0xf) << 3) | 0x04 | pp,
+      (zeroing << 7) | (0b10 << 5) | ((~(vvvv >> 4) & 1) << 3) | mask,
+    );
+  }
+
+  #evexMemory(
+    map: number,
+    pp: number,
+    opcode: number,
+    reg: number,
+    vvvv: number,
+    base: number,
+    disp: number,
+    mask: number,
+    zeroing: boolean,
+  ): void {
+    const d = imm32(disp);
+    checkBase(base);
+    this.#evex(map, pp, reg, vvvv, base, mask, zeroing ? 1 : 0, 1);
+    this.raw(opcode, 0x80 | ((reg & 7) << 3) | (base & 7), ...d);
   }
 
   /** The three-byte VEX prefix; `vvvv` is the second source (0 when unused). */

@@ -13,7 +13,7 @@
 import { type BlasFailure, loadBlas, type LoadedBlas } from "./_blas_load.ts";
 import { sgemmRows } from "./_blas_call.ts";
 import { probeRows, type RowRule } from "./_blas_rows.ts";
-import { NativeRows, probeNativeRows } from "./_native_rows.ts";
+import { NativeKernels, probeNativeKernels } from "./_native_choice.ts";
 import { nativeSupport } from "./_native_exec.ts";
 import type { F32 } from "./tensor.ts";
 
@@ -93,9 +93,11 @@ export function useBlas(request: BlasRequest, options: UseBlasOptions = {}): Bla
   } else {
     active = loaded;
     const native = nativeSupport();
-    const rows = "ok" in native
-      ? "products of a few rows: generated AVX2/FMA code"
-      : `products of a few rows: on the library (${native.reason})`;
+    const rows = !("ok" in native)
+      ? `products on the library (no generated code: ${native.reason})`
+      : native.avx512
+      ? "products in generated AVX-512 code"
+      : "products of a few rows in generated AVX2/FMA code";
     status = {
       active: true,
       library: loaded.library,
@@ -217,19 +219,20 @@ export function blasProduct(
   return true;
 }
 
-/** Generated one-row products per weight matrix: for which library and version they were made. */
-const rowKernels = new WeakMap<
+/** Generated products per weight matrix: for which library and version they were made. */
+const nativeKernels = new WeakMap<
   object,
-  { blas: LoadedBlas; version: number; rows: NativeRows | null }
+  { blas: LoadedBlas; version: number; kernels: NativeKernels | null }
 >();
 
 /**
- * Internal: generated one-row products for the weights `b` (`k×n`, row `p` at
- * `b[bOffset + p·ldb]`) on the library in use, bit-identical to its `sgemm` rows; `null` when the
- * backend is off, the shape stays on the WebAssembly core, or no such code can be made here.
- * Made and checked once per `owner` (the weight matrix) and `version` (its values' version).
+ * Internal: generated products for the weights `b` (`k×n`, row `p` at `b[bOffset + p·ldb]`) on
+ * the library in use, bit-identical to its `sgemm` rows; `null` when the backend is off, the
+ * shape stays on the WebAssembly core, or no such code can be made here. Made and checked once
+ * per `owner` (the weight matrix) and `version` (its values' version); `b` must keep those values
+ * while that version lasts.
  */
-export function blasRowKernel(
+export function blasNativeKernels(
   owner: object,
   version: number,
   k: number,
@@ -237,18 +240,20 @@ export function blasRowKernel(
   b: F32,
   bOffset: number,
   ldb: number,
-): NativeRows | null {
+): NativeKernels | null {
   const blas = active;
   if (blas === null || k === 0 || n === 0) return null;
-  const known = rowKernels.get(owner);
-  if (known !== undefined && known.blas === blas && known.version === version) return known.rows;
+  const known = nativeKernels.get(owner);
+  if (known !== undefined && known.blas === blas && known.version === version) {
+    return known.kernels;
+  }
   const rule = ruleFor(blas, k, n, b, bOffset, ldb);
   const made = "refused" in rule
     ? null
-    : probeNativeRows(blas.sgemm, k, n, b, bOffset, ldb, rule.minRows);
-  const rows = made instanceof NativeRows ? made : null;
-  rowKernels.set(owner, { blas, version, rows });
-  return rows;
+    : probeNativeKernels(blas.sgemm, k, n, b, bOffset, ldb, rule.minRows);
+  const kernels = made instanceof NativeKernels ? made : null;
+  nativeKernels.set(owner, { blas, version, kernels });
+  return kernels;
 }
 
 function ruleFor(blas: LoadedBlas, k: number, n: number, b: F32, bOff: number, ldb: number) {
