@@ -114,22 +114,6 @@ export class X86Assembler {
     this.raw(...imm32(target - (this.size + 4)));
   }
 
-  /** `test reg64, reg64; jz target`, a forward jump whose 32-bit offset {@linkcode patch} sets. */
-  testJzForward(reg: number): number {
-    this.raw(0x48 | ((reg >> 3) << 2) | (reg >> 3), 0x85, 0xc0 | ((reg & 7) << 3) | (reg & 7));
-    this.raw(0x0f, 0x84, 0, 0, 0, 0);
-    return this.size;
-  }
-
-  /** Points the forward jump ending at `end` (from {@linkcode testJzForward}) here. */
-  patch(end: number): void {
-    const [a, b, c, d] = imm32(this.size - end);
-    this.#out[end - 4] = a;
-    this.#out[end - 3] = b;
-    this.#out[end - 2] = c;
-    this.#out[end - 1] = d;
-  }
-
   /** `kmovw k(mask), eax`. */
   kmovwFromEax(mask: number): void {
     this.raw(0xc5, 0xf8, 0x92, 0xc0 | (mask << 3));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { R10, R11, RAX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
+import { R10, R11, R13, R8, R9, RAX, RBX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
 
 // Each encoding was checked by disassembling it with GNU objdump (`objdump -D -b binary
 // -mi386:x86-64 -M intel`), which printed the instruction named.
@@ -165,6 +165,12 @@ Deno.test("X86Assembler: dec ecx; jnz jumps back to the loop's top", () => {
   asm.decEcxJnz(0);
   // jnz's rel32 counts from the end of the instruction (offset 12): 0 - 12 = -12.
   assert.deepEqual([...asm.bytes()].slice(4), [0xff, 0xc9, 0x0f, 0x85, 0xf4, 0xff, 0xff, 0xff]);
+});
+
+Deno.test("X86Assembler: dec r64; jnz jumps back to the loop's top", () => {
+  const loop = new X86Assembler();
+  loop.decJnz(RBX, 0);
+  assert.deepEqual([...loop.bytes()], [0x48, 0xff, 0xcb, 0x0f, 0x85, 0xf7, 0xff, 0xff, 0xff]);
 });
 
 Deno.test("X86Assembler: refuses what it cannot encode", () => {
