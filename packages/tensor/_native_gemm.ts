@@ -104,12 +104,16 @@ export function emitGemmKernel(
       asm.addImm32(RAX, 4);
       asm.addImm32(R8, stride);
       asm.decEcxJnz(kTop);
+      // Every load of C before the first store: rows 4 KB apart would otherwise make a load
+      // wait on the store before it (the CPU matches addresses on their low 12 bits first).
       const addC = accumulate || index > 0;
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < regs; c++) {
-          const at = 4 * ldc * r + 64 * c, mask = masked && c === regs - 1 ? 1 : 0;
-          if (addC) asm.vaddpsZ(r * regs + c, r * regs + c, R13, at, mask);
-          asm.vmovupsStoreZ(R13, at, r * regs + c, mask);
+      for (const store of addC ? [false, true] : [true]) {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < regs; c++) {
+            const at = 4 * ldc * r + 64 * c, mask = masked && c === regs - 1 ? 1 : 0;
+            if (store) asm.vmovupsStoreZ(R13, at, r * regs + c, mask);
+            else asm.vaddpsZ(r * regs + c, r * regs + c, R13, at, mask);
+          }
         }
       }
       k0 += kb;
