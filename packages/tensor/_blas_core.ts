@@ -8,6 +8,7 @@
  */
 import type { F32 } from "./tensor.ts";
 import { blasNativeKernels, blasProduct, blasSelected, blasTakes } from "./blas.ts";
+import { NativeGemm } from "./_native_gemm.ts";
 import { type PackedMatrix, packGeneration } from "./_gemm_packed_matrix.ts";
 
 interface Plain {
@@ -60,6 +61,11 @@ export function blasCoreProduct(
   const values = plainValues(b);
   if (!blasTakes(k, n, values, 0, n)) return false;
   const native = blasNativeKernels(b, packGeneration(b), k, n, values, 0, n)?.product(m) ?? null;
+  if (native instanceof NativeGemm) {
+    const start = mode === 0 ? "zero" : mode === 1 ? "accumulate" : "bias";
+    native.runFrom(start, m, a, aOffset, lda, c, cOffset, ldc, bias, biasOffset);
+    return true;
+  }
   if (mode === 2) fillRows(c, cOffset, ldc, m, bias!.subarray(biasOffset, biasOffset + n));
   if (native !== null) {
     native.run(m, a, aOffset, lda, c, cOffset, ldc, mode !== 0);

@@ -16,7 +16,9 @@
  */
 import { NativeFunction } from "./_native_exec.ts";
 import { addressOf, checkRows, type NativeProduct, putAddress } from "./_native_rows.ts";
-import { R10, R11, R13, R8, R9, RAX, RBX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
+
+type Address = ReturnType<typeof addressOf>;
+import { R10, R11, R13, R14, R8, R9, RAX, RBX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
 import type { F32 } from "./tensor.ts";
 
 /** Rows of a tile. */
@@ -55,10 +57,15 @@ export function packTiles(
   return out;
 }
 
+/** What a product starts its sums from: 0, C's values, or a bias row (the same for every row). */
+export type GemmStart = "zero" | "accumulate" | "bias";
+
 /**
  * The code of a product of `tiles` tiles of `rows` rows (the count read from the call block):
- * `rdi` points at a block of three 64-bit words (A's first row, C's first row, the tile count);
- * the packed B ({@linkcode packTiles}) is at `weights`. A's rows are `lda` floats apart, C's `ldc`.
+ * `rdi` points at a block of four 64-bit words (A's first row, C's first row, the tile count,
+ * the bias row); the packed B ({@linkcode packTiles}) is at `weights`. A's rows are `lda` floats
+ * apart, C's `ldc`. Each k block's sum is added to C (to the bias row with `start` "bias", for the
+ * first block; nothing is added to the first block's sum with "zero").
  */
 export function emitGemmKernel(
   k: number,
@@ -67,16 +74,18 @@ export function emitGemmKernel(
   ldc: number,
   rows: number,
   blocks: readonly number[],
-  accumulate: boolean,
+  start: GemmStart,
   weights: bigint,
 ): Uint8Array {
   if (!(rows >= 1 && rows <= TILE_ROWS)) throw new RangeError(`gemm kernel: ${rows} rows a tile`);
   const asm = new X86Assembler();
   asm.push(RBX);
   asm.push(R13);
+  asm.push(R14);
   asm.movLoad64(RDX, RDI, 0); // A
   asm.movLoad64(RSI, RDI, 8); // C, at the current column tile
   asm.movLoad64(R11, RDI, 16); // tiles of rows
+  asm.movLoad64(R14, RDI, 24); // the bias row, at the current column tile
   const tail = n % 16;
   if (tail !== 0) {
     asm.movImm32(RAX, (1 << tail) - 1);
@@ -106,13 +115,15 @@ export function emitGemmKernel(
       asm.decEcxJnz(kTop);
       // Every load of C before the first store: rows 4 KB apart would otherwise make a load
       // wait on the store before it (the CPU matches addresses on their low 12 bits first).
-      const addC = accumulate || index > 0;
-      for (const store of addC ? [false, true] : [true]) {
+      const added = index > 0 || start === "accumulate" ? "c" : start === "bias" ? "bias" : null;
+      for (const store of added !== null ? [false, true] : [true]) {
         for (let r = 0; r < rows; r++) {
           for (let c = 0; c < regs; c++) {
             const at = 4 * ldc * r + 64 * c, mask = masked && c === regs - 1 ? 1 : 0;
-            if (store) asm.vmovupsStoreZ(R13, at, r * regs + c, mask);
-            else asm.vaddpsZ(r * regs + c, r * regs + c, R13, at, mask);
+            const acc = r * regs + c;
+            if (store) asm.vmovupsStoreZ(R13, at, acc, mask);
+            else if (added === "c") asm.vaddpsZ(acc, acc, R13, at, mask);
+            else asm.vaddpsZ(acc, acc, R14, 64 * c, mask);
           }
         }
       }
@@ -129,10 +140,12 @@ export function emitGemmKernel(
     tileBody(4, false);
     asm.addImm32(R10, 4 * TILE_COLS * k);
     asm.addImm32(RSI, 4 * TILE_COLS);
+    asm.addImm32(R14, 4 * TILE_COLS);
     asm.decJnz(R9, colTop);
   }
   if (n % TILE_COLS !== 0) tileBody(tileWidth(n, full) / 16, tail !== 0);
   asm.vzeroupper();
+  asm.pop(R14);
   asm.pop(R13);
   asm.pop(RBX);
   asm.xorEax();
@@ -156,7 +169,7 @@ export class NativeGemm implements NativeProduct {
   readonly #address: bigint;
   /** Code per tile height, mode and row strides, made on first use. */
   readonly #kernels = new Map<string, NativeFunction>();
-  readonly #block = new Uint32Array(6);
+  readonly #block = new Uint32Array(8);
 
   /** Packs B (`k×n`, row `p` at `b[bOffset + p·ldb]`) for products summed in k blocks `blocks`. */
   constructor(
@@ -188,57 +201,77 @@ export class NativeGemm implements NativeProduct {
     ldc: number,
     accumulate: boolean,
   ): void {
+    this.runFrom(accumulate ? "accumulate" : "zero", m, a, aOffset, lda, c, cOffset, ldc);
+  }
+
+  /**
+   * `C[m×n] = start + A[m×k]·B`, `start` being 0, C, or the row `bias[biasOffset…]` on every
+   * row (the bits of filling C with the bias row and accumulating). Throws a `TypeError`
+   * (running nothing) when an operand is not a live `Float32Array` long enough for its rows.
+   */
+  runFrom(
+    start: GemmStart,
+    m: number,
+    a: F32,
+    aOffset: number,
+    lda: number,
+    c: F32,
+    cOffset: number,
+    ldc: number,
+    bias?: F32,
+    biasOffset = 0,
+  ): void {
     if (m === 0 || this.n === 0) return;
     checkRows("A", a, aOffset, lda, m, this.k);
     checkRows("C", c, cOffset, ldc, m, this.n);
+    if (start === "bias") checkRows("bias", bias!, biasOffset, this.n, 1, this.n);
     if (this.k === 0) {
-      if (!accumulate) {
-        for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + this.n);
+      for (let i = 0; i < m; i++) {
+        const at = cOffset + i * ldc;
+        if (start === "zero") c.fill(0, at, at + this.n);
+        else if (start === "bias") c.set(bias!.subarray(biasOffset, biasOffset + this.n), at);
       }
       return;
     }
     const full = Math.floor(m / TILE_ROWS), rest = m % TILE_ROWS;
-    const aAt = addressOf(a), cAt = addressOf(c);
-    if (full > 0) this.#call(TILE_ROWS, full, aAt, aOffset, lda, cAt, cOffset, ldc, accumulate);
+    const at = {
+      a: addressOf(a),
+      c: addressOf(c),
+      bias: start === "bias" ? addressOf(bias!) : addressOf(c),
+    };
+    const biasIndex = start === "bias" ? biasOffset : cOffset;
+    if (full > 0) this.#call(start, TILE_ROWS, full, at, aOffset, lda, cOffset, ldc, biasIndex);
     if (rest > 0) {
       const skip = full * TILE_ROWS;
-      this.#call(
-        rest,
-        1,
-        aAt,
-        aOffset + skip * lda,
-        lda,
-        cAt,
-        cOffset + skip * ldc,
-        ldc,
-        accumulate,
-      );
+      // deno-fmt-ignore
+      this.#call(start, rest, 1, at, aOffset + skip * lda, lda, cOffset + skip * ldc, ldc, biasIndex);
     }
   }
 
   #call(
+    start: GemmStart,
     rows: number,
     tiles: number,
-    aAt: { lo: number; hi: number },
+    at: { a: Address; c: Address; bias: Address },
     aIndex: number,
     lda: number,
-    cAt: { lo: number; hi: number },
     cIndex: number,
     ldc: number,
-    accumulate: boolean,
+    biasIndex: number,
   ): void {
-    const key = `${rows} ${accumulate} ${lda} ${ldc}`;
+    const key = `${rows} ${start} ${lda} ${ldc}`;
     let fn = this.#kernels.get(key);
     if (fn === undefined) {
       // deno-fmt-ignore
-      fn = new NativeFunction(emitGemmKernel(this.k, this.n, lda, ldc, rows, this.blocks, accumulate, this.#address));
+      fn = new NativeFunction(emitGemmKernel(this.k, this.n, lda, ldc, rows, this.blocks, start, this.#address));
       this.#kernels.set(key, fn);
     }
     const block = this.#block;
-    putAddress(block, 0, aAt, aIndex);
-    putAddress(block, 2, cAt, cIndex);
+    putAddress(block, 0, at.a, aIndex);
+    putAddress(block, 2, at.c, cIndex);
     block[4] = tiles;
     block[5] = 0;
+    putAddress(block, 6, at.bias, biasIndex);
     fn.call(block, block);
   }
 }

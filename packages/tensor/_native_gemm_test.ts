@@ -66,6 +66,31 @@ Deno.test({
 });
 
 Deno.test({
+  name: "NativeGemm: a bias start gives the bits of filling C with the bias row and accumulating",
+  ignore: !avx512,
+  fn() {
+    const rng = new Random(19);
+    const shapes: [number, number, number, number[]][] = [
+      [13, 40, 100, [40]],
+      [7, 512, 70, [256, 256]],
+      [1, 3, 5, [3]],
+    ];
+    for (const [m, k, n, blocks] of shapes) {
+      const lda = k + 1, ldc = n + 3;
+      const a = randomF32(rng, m * lda), b = randomF32(rng, k * n), bias = randomF32(rng, n + 2);
+      const gemm = new NativeGemm(k, n, b, 0, n, blocks);
+      const got = new Float32Array(m * ldc).fill(NaN), want = new Float32Array(m * ldc).fill(NaN);
+      gemm.runFrom("bias", m, a, 0, lda, got, 0, ldc, bias, 2);
+      for (let i = 0; i < m; i++) {
+        want.set(bias.subarray(2, 2 + n), i * ldc);
+        rowProductReference(a, i * lda, b, 0, n, n, want, i * ldc, blocks, true);
+      }
+      assert.deepEqual(got, want, `${m}×${k}·${k}×${n}`);
+    }
+  },
+});
+
+Deno.test({
   name: "NativeGemm: checks its operands first, and k = 0 zeroes or keeps C",
   ignore: !avx512,
   fn() {
@@ -84,7 +109,7 @@ Deno.test({
 });
 
 Deno.test("emitGemmKernel: 1 to 6 rows a tile; a row loop for the full tiles and one for the tail", () => {
-  assert.throws(() => emitGemmKernel(8, 64, 8, 64, 7, [8], false, 0n), /7 rows a tile/);
+  assert.throws(() => emitGemmKernel(8, 64, 8, 64, 7, [8], "zero", 0n), /7 rows a tile/);
   const rowLoops = (code: Uint8Array) => {
     let count = 0; // dec rbx; jnz
     for (let i = 0; i + 4 < code.length; i++) {
@@ -94,10 +119,22 @@ Deno.test("emitGemmKernel: 1 to 6 rows a tile; a row loop for the full tiles and
     }
     return count;
   };
-  const code = emitGemmKernel(8, 100, 8, 100, 6, [8], false, 0x1000n);
-  // vzeroupper; pop r13; pop rbx; xor eax, eax; ret
-  assert.deepEqual([...code.slice(-9)], [0xc5, 0xf8, 0x77, 0x41, 0x5d, 0x5b, 0x31, 0xc0, 0xc3]);
+  const code = emitGemmKernel(8, 100, 8, 100, 6, [8], "zero", 0x1000n);
+  // vzeroupper; pop r14; pop r13; pop rbx; xor eax, eax; ret
+  assert.deepEqual([...code.slice(-11)], [
+    0xc5,
+    0xf8,
+    0x77,
+    0x41,
+    0x5e,
+    0x41,
+    0x5d,
+    0x5b,
+    0x31,
+    0xc0,
+    0xc3,
+  ]);
   assert.equal(rowLoops(code), 2);
-  assert.equal(rowLoops(emitGemmKernel(8, 128, 8, 128, 6, [8], true, 0x1000n)), 1);
-  assert.equal(rowLoops(emitGemmKernel(8, 16, 8, 16, 3, [8], true, 0x1000n)), 1);
+  assert.equal(rowLoops(emitGemmKernel(8, 128, 8, 128, 6, [8], "accumulate", 0x1000n)), 1);
+  assert.equal(rowLoops(emitGemmKernel(8, 16, 8, 16, 3, [8], "bias", 0x1000n)), 1);
 });

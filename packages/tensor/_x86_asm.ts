@@ -29,6 +29,8 @@ export const R10 = 10;
 export const R11 = 11;
 /** `r13` (callee-saved: push it before use). */
 export const R13 = 13;
+/** `r14` (callee-saved: push it before use). */
+export const R14 = 14;
 
 /** VEX opcode maps. */
 const MAP_0F = 1, MAP_0F38 = 2;
