@@ -5,7 +5,8 @@
  * run. W1's step is `1024×160 · 160×512` (input and recurrent weights stacked: k = features +
  * units), W5's `256×640 · 640×2048`. `--cpu` times with the process's CPU time instead of the
  * wall clock (meaningful on a machine shared with other jobs). With `--allow-ffi` and a system
- * BLAS, the same product on the BLAS backend (`cblas_sgemm`, one thread) gets its own column.
+ * BLAS, the same product on the BLAS backend (one thread: Kerno's generated AVX-512 code where
+ * the CPU has it, else `cblas_sgemm`; the header line says which) gets its own column.
  * The core runs in its default arithmetic (fused multiply-adds where the CPU has FMA) and, in
  * the "deterministic" column, with every product and sum rounded separately; the LSTM gate
  * update is timed in both too.
