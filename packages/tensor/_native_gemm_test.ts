@@ -42,6 +42,9 @@ Deno.test({
       [9, 10, 79, [5, 5]],
       [31, 48, 64, [48]],
       [4, 100, 127, [40, 30, 30]],
+      [1, 128, 512, [128]], // one row (W4's step)
+      [2, 40, 448, [20, 20]], // two rows, seven full tiles
+      [8, 16, 300, [16]], // a tile of six rows, one of two, four full column tiles and a tail
     ];
     for (const [m, k, n, blocks] of shapes) {
       const lda = k + 3, ldc = n + 5, ldb = n + 2;
