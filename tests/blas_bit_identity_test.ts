@@ -145,3 +145,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "BLAS backend: batches of 64 rows or more project straight from the input, same bits",
+  ignore: !status.active,
+  fn() {
+    // With 64 rows or more the loop projects a step at a time, reading the rows where they are
+    // in the input; under 64 it gathers them first. A row's bits must not change.
+    const n = 100, steps = 7;
+    const rng = new Random(13);
+    const data = new Float32Array(n * steps * FEATURES).map(() => rng.uniform(-1, 1));
+    for (let r = 0; r < n; r += 9) {
+      data.fill(0, (r * steps + 2) * FEATURES, (r * steps + 3) * FEATURES);
+    }
+    const x = new Tensor(data, [n, steps, FEATURES]);
+    const build = (name: string, make: (t: SymbolicTensor) => SymbolicTensor) => {
+      const inputs = Input({ shape: [steps, FEATURES] });
+      return [name, new Model({ inputs, outputs: make(inputs) })] as const;
+    };
+    const cases = [
+      build(
+        "LSTM(64, goBackwards)",
+        (t) => new layers.LSTM(64, { goBackwards: true }).apply(t) as SymbolicTensor,
+      ),
+      build(
+        "Masking + GRU(48, returnSequences)",
+        (t) =>
+          new layers.GRU(48, { returnSequences: true }).apply(
+            new layers.Masking({ maskValue: 0 }).apply(t) as SymbolicTensor,
+          ) as SymbolicTensor,
+      ),
+      build(
+        "Bidirectional(LSTM(40))",
+        (t) => new layers.Bidirectional(new layers.LSTM(40)).apply(t) as SymbolicTensor,
+      ),
+    ];
+    for (const [name, model] of cases) {
+      const whole = model.predictFlat([x], { blas: true, batchSize: n })[0];
+      const per = whole.size / n;
+      for (let start = 0; start < n; start += 25) {
+        const part = model.predictFlat([rows(x, start, start + 25)], { blas: true })[0];
+        assert.deepEqual(
+          part.f32,
+          whole.f32.slice(start * per, (start + 25) * per),
+          `${name} rows ${start}..`,
+        );
+      }
+    }
+  },
+});

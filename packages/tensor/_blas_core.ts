@@ -74,6 +74,15 @@ export function blasCoreProduct(
   return blasProduct(m, n, k, a, aOffset, lda, values, 0, n, c, cOffset, ldc, mode === 0 ? 0 : 1);
 }
 
+/**
+ * Whether {@linkcode sgemmCore} with B runs on the native BLAS backend now (it is selected in this
+ * thread and takes B's shape), in which case A may be any `Float32Array`, not only a view of the
+ * compute core's memory: a recurrent layer then projects its input rows where they are.
+ */
+export function coreProductOnBlas(b: PackedMatrix): boolean {
+  return blasSelected() && blasTakes(b.rows, b.cols, plainValues(b), 0, b.cols);
+}
+
 /** Copies `row` into each of the `m` rows of C (memory copies: C can be millions of floats). */
 function fillRows(c: F32, cOffset: number, ldc: number, m: number, row: F32): void {
   const n = row.length;

@@ -193,8 +193,9 @@ const MODES: Record<ProductStart, number> = { zero: 0, accumulate: 1, bias: 2 };
  * is 0, C itself (`"accumulate"`), or `bias[biasOffset + j]` on every row (`"bias"`). A (row
  * stride `lda`), C (row stride `ldc`) and the bias are views of {@linkcode ResidentArray}s.
  * Each element adds its `k` products in order of k, each product and sum rounded to float32.
- * When the native BLAS backend is selected ({@linkcode useBlas}), the product runs on its
- * `cblas_sgemm` instead, on the same views (other rounding, rows still independent).
+ * When the native BLAS backend is selected ({@linkcode useBlas}) and takes B's shape
+ * ({@linkcode coreProductOnBlas}), the product runs there instead (other rounding, rows still
+ * independent), and A may then be any `Float32Array`.
  *
  * @example x·W + b for a batch of 2
  * ```ts
@@ -220,6 +221,8 @@ export function sgemmCore(
   bias?: F32,
   biasOffset = 0,
 ): void {
+  // deno-fmt-ignore
+  if (m > 0 && b.cols > 0 && blasCoreProduct(m, a, aOffset, lda, b, c, cOffset, ldc, MODES[start], bias, biasOffset)) return;
   const core = exportsOrThrow();
   const fn = "sgemmCore";
   const k = b.rows, n = b.cols;
@@ -231,8 +234,6 @@ export function sgemmCore(
   const mode = MODES[start];
   const biasAt = mode === 2 ? address(bias!, biasOffset, "bias", fn) : 0;
   if (m === 0 || n === 0) return;
-  // deno-fmt-ignore
-  if (blasCoreProduct(m, a, aOffset, lda, b, c, cOffset, ldc, mode, bias, biasOffset)) return;
   const full = n >> 2;
   if (full > 0) core.sgemm(m, full, k, aAt, 4 * lda, bAt, 16 * k, cAt, 4 * ldc, mode, biasAt);
   const rest = n & 3;

@@ -35,7 +35,7 @@ export {
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
 export { blasStatus, useBlas, withBlas } from "./blas.ts";
-export { gemmOnBlas } from "./_blas_core.ts";
+export { coreProductOnBlas, gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
 export * from "./conv_geometry.ts";
 export * from "./conv.ts";

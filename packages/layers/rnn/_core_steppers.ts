@@ -10,6 +10,7 @@
 import {
   blasStatus,
   coreActivationCode,
+  coreProductOnBlas,
   type F32,
   gruFinishCore,
   gruResetAfterCore,
@@ -82,10 +83,21 @@ abstract class CoreStepper implements FusedStepper {
     };
   }
 
-  project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number): void {
+  project(
+    x: F32,
+    xOffset: number,
+    rows: number,
+    out: F32,
+    outOffset: number,
+    lda: number = this.kernel.rows,
+  ): void {
     const k = this.kernel, b = this.bias;
     // deno-fmt-ignore
-    sgemmCore(rows, x, xOffset, k.rows, k, out, outOffset, this.width, b ? "bias" : "zero", b?.f32);
+    sgemmCore(rows, x, xOffset, lda, k, out, outOffset, this.width, b ? "bias" : "zero", b?.f32);
+  }
+
+  projectsAnyRows(): boolean {
+    return coreProductOnBlas(this.kernel);
   }
 
   step(

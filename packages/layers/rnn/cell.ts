@@ -31,9 +31,15 @@ export interface FusedStepper {
   readonly stateSizes: readonly number[];
   /**
    * Input projection with the input bias folded in: `out[r] = x[r]·kernel + bias` for `rows`
-   * rows; `x` rows are `inputDim` apart, `out` rows `width` apart. One gemm.
+   * rows; `x` rows are `lda` apart (default `inputDim`), `out` rows `width` apart. One gemm.
    */
-  project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number): void;
+  project(x: F32, xOffset: number, rows: number, out: F32, outOffset: number, lda?: number): void;
+  /**
+   * Whether {@linkcode FusedStepper.project} can read `x` from any array now, with any `lda`
+   * (the native BLAS backend runs its product), so that the loop may project each step's rows
+   * straight from the input instead of gathering them first. Absent: it cannot.
+   */
+  projectsAnyRows?(): boolean;
   /**
    * One timestep for the prepared batch. Row `b`'s projection sits at
    * `proj[projOffset + b·projStride]` and is consumed (overwritten). `states[i]` is

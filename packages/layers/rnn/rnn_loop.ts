@@ -316,10 +316,15 @@ function fusedLoop(
   const top = groups[groups.length - 1];
   // A masked step may keep the previous output, zeros at first.
   const out = seq === null && last !== null ? last.fill(0) : new Float32Array(batch * outSize);
+  // A step at a time (batches of 64 rows or more), on the native BLAS backend, the projection
+  // reads the step's rows where they are in the input (T·dim apart), without the gather's copy.
+  const direct = chunk === 1 && first.projectsAnyRows?.() === true;
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const q = s % chunk;
-    if (q === 0) {
+    if (direct) {
+      first.project(x.f32, t * dim, batch, proj0, 0, T * dim);
+    } else if (q === 0) {
       const g = s % gather;
       if (g === 0) {
         gatherSteps(x.f32, xs, s, Math.min(gather, T - s), T, batch, dim, spec.goBackwards);
