@@ -19,7 +19,8 @@ const LIBC_SYMBOLS = {
   mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   munmap: { parameters: ["pointer", "usize"], result: "i32" },
   memcpy: { parameters: ["pointer", "buffer", "usize"], result: "pointer" },
-  bsearch: { parameters: ["buffer", "buffer", "usize", "usize", "pointer"], result: "pointer" },
+  // Its result (the element found) is not needed: declared void, no pointer object per call.
+  bsearch: { parameters: ["buffer", "buffer", "usize", "usize", "pointer"], result: "void" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];

@@ -60,6 +60,8 @@ export function packTiles(
 /** What a product starts its sums from: 0, C's values, or a bias row (the same for every row). */
 export type GemmStart = "zero" | "accumulate" | "bias";
 
+const STARTS: readonly GemmStart[] = ["zero", "accumulate", "bias"];
+
 /**
  * The code of a product of `tiles` tiles of `rows` rows (the count read from the call block):
  * `rdi` points at a block of four 64-bit words (A's first row, C's first row, the tile count,
@@ -168,7 +170,7 @@ export class NativeGemm implements NativeProduct {
   readonly #packed: Float32Array;
   readonly #address: bigint;
   /** Code per tile height, mode and row strides, made on first use. */
-  readonly #kernels = new Map<string, NativeFunction>();
+  readonly #kernels = new Map<number | string, NativeFunction>();
   readonly #block = new Uint32Array(8);
 
   /** Packs B (`k×n`, row `p` at `b[bOffset + p·ldb]`) for products summed in k blocks `blocks`. */
@@ -234,17 +236,16 @@ export class NativeGemm implements NativeProduct {
       return;
     }
     const full = Math.floor(m / TILE_ROWS), rest = m % TILE_ROWS;
-    const at = {
-      a: addressOf(a),
-      c: addressOf(c),
-      bias: start === "bias" ? addressOf(bias!) : addressOf(c),
-    };
+    const aAt = addressOf(a), cAt = addressOf(c);
+    const biasAt = start === "bias" ? addressOf(bias!) : cAt;
     const biasIndex = start === "bias" ? biasOffset : cOffset;
-    if (full > 0) this.#call(start, TILE_ROWS, full, at, aOffset, lda, cOffset, ldc, biasIndex);
-    if (rest > 0) {
-      const skip = full * TILE_ROWS;
+    if (full > 0) {
       // deno-fmt-ignore
-      this.#call(start, rest, 1, at, aOffset + skip * lda, lda, cOffset + skip * ldc, ldc, biasIndex);
+      this.#call(start, TILE_ROWS, full, aAt, aOffset, lda, cAt, cOffset, ldc, biasAt, biasIndex);
+    }
+    if (rest > 0) {
+      const aSkip = aOffset + full * TILE_ROWS * lda, cSkip = cOffset + full * TILE_ROWS * ldc;
+      this.#call(start, rest, 1, aAt, aSkip, lda, cAt, cSkip, ldc, biasAt, biasIndex);
     }
   }
 
@@ -252,14 +253,20 @@ export class NativeGemm implements NativeProduct {
     start: GemmStart,
     rows: number,
     tiles: number,
-    at: { a: Address; c: Address; bias: Address },
+    aAt: Address,
     aIndex: number,
     lda: number,
+    cAt: Address,
     cIndex: number,
     ldc: number,
+    biasAt: Address,
     biasIndex: number,
   ): void {
-    const key = `${rows} ${start} ${lda} ${ldc}`;
+    // A number while the strides fit 21 bits (no allocation per call), else a string.
+    const small = lda < 2 ** 21 && ldc < 2 ** 21;
+    const key = small
+      ? ((rows * 3 + STARTS.indexOf(start)) * 2 ** 21 + lda) * 2 ** 21 + ldc
+      : `${rows} ${start} ${lda} ${ldc}`;
     let fn = this.#kernels.get(key);
     if (fn === undefined) {
       // deno-fmt-ignore
@@ -267,11 +274,11 @@ export class NativeGemm implements NativeProduct {
       this.#kernels.set(key, fn);
     }
     const block = this.#block;
-    putAddress(block, 0, at.a, aIndex);
-    putAddress(block, 2, at.c, cIndex);
+    putAddress(block, 0, aAt, aIndex);
+    putAddress(block, 2, cAt, cIndex);
     block[4] = tiles;
     block[5] = 0;
-    putAddress(block, 6, at.bias, biasIndex);
+    putAddress(block, 6, biasAt, biasIndex);
     fn.call(block, block);
   }
 }

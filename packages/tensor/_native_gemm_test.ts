@@ -94,6 +94,26 @@ Deno.test({
 });
 
 Deno.test({
+  name: "NativeGemm: rows far apart (a stride past 2^21 floats) after near ones, each right",
+  ignore: !avx512,
+  fn() {
+    const rng = new Random(23);
+    const k = 8, n = 20;
+    const b = randomF32(rng, k * n);
+    const gemm = new NativeGemm(k, n, b, 0, n, [k]);
+    for (const lda of [k, 2 ** 21 + 3]) {
+      const a = randomF32(rng, lda + k);
+      const got = new Float32Array(2 * n), want = new Float32Array(2 * n);
+      gemm.run(2, a, 0, lda, got, 0, n, false);
+      for (let i = 0; i < 2; i++) {
+        rowProductReference(a, i * lda, b, 0, n, n, want, i * n, [k], false);
+      }
+      assert.deepEqual(got, want, `lda ${lda}`);
+    }
+  },
+});
+
+Deno.test({
   name: "NativeGemm: checks its operands first, and k = 0 zeroes or keeps C",
   ignore: !avx512,
   fn() {
