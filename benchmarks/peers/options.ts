@@ -48,21 +48,26 @@ export function parseOptions(args: readonly string[]): Options {
 }
 
 /**
- * Runs for workload `id`: W4 (milliseconds) many, in bursts of 5, after 100 warm-up runs (20 for
- * the slow runtime) so that a latency is timed with JavaScript's just-in-time compilers done
- * (Kerno's W4 call takes ~40 calls to settle: 620 µs a call over the first 20, 230–240 from the
- * 40th on); W1–W3 five; W5 (67 GFLOP) three; the slow runtime (tfjs-cpu) ten on W4, two on
- * W1–W3 and one, without warm-up, on W5.
+ * Runs for workload `id`: W4 (milliseconds) many, in bursts of 5; W1–W3 five; W5 (67 GFLOP)
+ * three; the slow runtime (tfjs-cpu) ten on W4, two on W1–W3 and one, without warm-up, on W5.
+ * Every runtime warms up for at least 2 s on W4 and 1 s on the others (and at least 100 runs on
+ * W4, 20 for the slow runtime), so that JavaScript runtimes are timed with V8's compilers done:
+ * measured with the benchmark's own timer, Kerno's W4 (BLAS) took 263–275 µs a run right after
+ * 100 warm-up runs and 135–147 after 2 s of them, onnxruntime 181–194 and 163–183.
  */
 export function planFor(o: Options, id: string, slow: boolean): Plan {
   let p: Plan;
   if (id === "W4") {
     p = slow
-      ? { warmup: 20, timed: 10, burst: 5 }
-      : { warmup: 100, timed: o.quick ? 20 : 50, burst: 5 };
+      ? { warmup: 20, warmupMs: 2000, timed: 10, burst: 5 }
+      : { warmup: 100, warmupMs: 2000, timed: o.quick ? 20 : 50, burst: 5 };
   } else if (id === "W5") {
-    p = slow ? { warmup: 0, timed: 1 } : { warmup: 1, timed: o.quick ? 1 : 3 };
-  } else p = slow ? { warmup: 1, timed: o.quick ? 1 : 2 } : { warmup: 1, timed: o.quick ? 3 : 5 };
+    p = slow ? { warmup: 0, timed: 1 } : { warmup: 1, warmupMs: 1000, timed: o.quick ? 1 : 3 };
+  } else {
+    p = slow
+      ? { warmup: 1, timed: o.quick ? 1 : 2 }
+      : { warmup: 1, warmupMs: 1000, timed: o.quick ? 3 : 5 };
+  }
   const override = slow ? o.slowIterations : o.iterations;
   return override ? { ...p, timed: override } : p;
 }

@@ -12,6 +12,12 @@ import type { Runner } from "./runner.ts";
 export interface Plan {
   /** Untimed runs first. */
   readonly warmup: number;
+  /**
+   * Keep warming up (after `warmup` runs) until this many milliseconds have passed (default 0):
+   * V8 compiles a JavaScript runtime's hot code on background threads over its first second or
+   * two of work, which a few short runs do not cover.
+   */
+  readonly warmupMs?: number;
   /** Timed runs (the median is reported). */
   readonly timed: number;
   /** Timed runs made back to back in each round (default 1): small cases keep warm caches. */
@@ -67,9 +73,12 @@ export class Timer {
     this.plan = plan;
   }
 
-  /** Makes the warm-up runs. */
+  /** Makes the warm-up runs: `plan.warmup` of them, and more until `plan.warmupMs` have passed. */
   async warm(): Promise<void> {
-    for (let i = 0; i < this.plan.warmup; i++) this.#output ??= await this.runner.run();
+    const end = performance.now() + (this.plan.warmupMs ?? 0);
+    for (let i = 0; i < this.plan.warmup || performance.now() < end; i++) {
+      this.#output ??= await this.runner.run();
+    }
   }
 
   /** Makes the timed runs of round `round` (`burst` of them) if any are left; says whether. */
