@@ -53,15 +53,15 @@ export function sgemmRows(
   beta: 0 | 1,
 ): void {
   if (m === 0 || n === 0) return;
-  checkOperand("C", c, cOffset, ldc, m, n);
+  checkOperand("BLAS sgemm", "C", c, cOffset, ldc, m, n);
   if (k === 0) {
     if (beta === 0) {
       for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
     }
     return;
   }
-  checkOperand("A", a, aOffset, lda, m, k);
-  checkOperand("B", b, bOffset, ldb, k, n);
+  checkOperand("BLAS sgemm", "A", a, aOffset, lda, m, k);
+  checkOperand("BLAS sgemm", "B", b, bOffset, ldb, k, n);
   sgemm(
     CBLAS_ROW_MAJOR,
     CBLAS_NO_TRANS,
@@ -80,7 +80,13 @@ export function sgemmRows(
   );
 }
 
-function checkOperand(
+/**
+ * Throws a `TypeError` (`caller` first) unless `data` is a live `Float32Array` holding a
+ * `rows×cols` matrix at `offset` with row stride `ld`: native code would read a detached or short
+ * array as a NULL pointer or past its end, which kills the process.
+ */
+export function checkOperand(
+  caller: string,
   what: string,
   data: F32,
   offset: number,
@@ -89,11 +95,11 @@ function checkOperand(
   cols: number,
 ): void {
   if (!(data instanceof Float32Array)) {
-    throw new TypeError(`BLAS sgemm: ${what} must be a Float32Array, received ${data}`);
+    throw new TypeError(`${caller}: ${what} must be a Float32Array, received ${data}`);
   }
   if (data.byteLength === 0) {
     throw new TypeError(
-      `BLAS sgemm: ${what} is empty or its buffer was detached (did a WebAssembly memory grow?)`,
+      `${caller}: ${what} is empty or its buffer was detached (did a WebAssembly memory grow?)`,
     );
   }
   const last = offset + (rows - 1) * ld + cols;
@@ -102,7 +108,7 @@ function checkOperand(
     ld > INT32_MAX || rows > INT32_MAX || cols > INT32_MAX || last > data.length
   ) {
     throw new TypeError(
-      `BLAS sgemm: ${what} (${rows}×${cols} at offset ${offset}, leading dimension ${ld}) ` +
+      `${caller}: ${what} (${rows}×${cols} at offset ${offset}, leading dimension ${ld}) ` +
         `does not fit its array of ${data.length} elements`,
     );
   }

@@ -15,7 +15,8 @@
  * @module
  */
 import { NativeFunction } from "./_native_exec.ts";
-import { addressOf, checkRows, type NativeProduct, putAddress } from "./_native_rows.ts";
+import { addressOf, type NativeProduct, putAddress } from "./_native_rows.ts";
+import { checkOperand } from "./_blas_call.ts";
 
 type Address = ReturnType<typeof addressOf>;
 import { R10, R11, R13, R14, R8, R9, RAX, RBX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
@@ -224,9 +225,11 @@ export class NativeGemm implements NativeProduct {
     biasOffset = 0,
   ): void {
     if (m === 0 || this.n === 0) return;
-    checkRows("A", a, aOffset, lda, m, this.k);
-    checkRows("C", c, cOffset, ldc, m, this.n);
-    if (start === "bias") checkRows("bias", bias!, biasOffset, this.n, 1, this.n);
+    checkOperand("native product", "A", a, aOffset, lda, m, this.k);
+    checkOperand("native product", "C", c, cOffset, ldc, m, this.n);
+    if (start === "bias") {
+      checkOperand("native product", "bias", bias!, biasOffset, this.n, 1, this.n);
+    }
     if (this.k === 0) {
       for (let i = 0; i < m; i++) {
         const at = cOffset + i * ldc;

@@ -15,7 +15,7 @@
  */
 import { NativeFunction, nativeSupport } from "./_native_exec.ts";
 import { R10, R11, RAX, RDI, RDX, RSI, X86Assembler } from "./_x86_asm.ts";
-import { sgemmRows } from "./_blas_call.ts";
+import { checkOperand, sgemmRows } from "./_blas_call.ts";
 import type { Sgemm } from "./_blas_ffi.ts";
 import type { F32 } from "./tensor.ts";
 
@@ -284,8 +284,8 @@ export class NativeRows implements NativeProduct {
     accumulate: boolean,
   ): void {
     if (m === 0) return;
-    checkRows("A", a, aOffset, lda, m, this.k);
-    checkRows("C", c, cOffset, ldc, m, this.n);
+    checkOperand("native row product", "A", a, aOffset, lda, m, this.k);
+    checkOperand("native row product", "C", c, cOffset, ldc, m, this.n);
     const fn = accumulate ? this.#accumulate : this.#zero;
     const block = this.#block, aAt = addressOf(a), cAt = addressOf(c);
     for (let i = 0; i < m; i++) {
@@ -293,27 +293,6 @@ export class NativeRows implements NativeProduct {
       putAddress(block, 2, cAt, cOffset + i * ldc);
       fn.call(block, block);
     }
-  }
-}
-
-/** Throws a `TypeError` unless `rows×cols` at `offset`, `ld` apart, fit in the live array `data`. */
-export function checkRows(
-  what: string,
-  data: F32,
-  offset: number,
-  ld: number,
-  rows: number,
-  cols: number,
-): void {
-  if (!(data instanceof Float32Array) || data.length === 0) {
-    throw new TypeError(`native row product: ${what} is not a live Float32Array`);
-  }
-  const last = offset + (rows - 1) * ld + cols;
-  if (!Number.isInteger(offset) || offset < 0 || ld < cols || last > data.length) {
-    throw new TypeError(
-      `native row product: ${what} (${rows}×${cols} at offset ${offset}, leading dimension ` +
-        `${ld}) does not fit its array of ${data.length} elements`,
-    );
   }
 }
 
