@@ -297,11 +297,13 @@ export class NativeRows implements NativeProduct {
 }
 
 /**
- * Rows of the probe's reference product: past OpenBLAS's small-matrix bound (M·N·K ≤ 1e6), as
- * the row probe's reference is, and at least the library's row minimum for the shape.
+ * Rows of the probe's reference product: past OpenBLAS's small-matrix bound (M·N·K ≤ 1e6) and at
+ * least the library's row minimum for the shape, so that its rows are those of every product
+ * Kerno makes on this shape (the row probe of `_blas_rows.ts` found them equal for every M from
+ * that minimum on).
  */
 function referenceRows(k: number, n: number, minRows: number): number {
-  return Math.max(512, Math.floor(1e6 / (k * n)) + 16, minRows);
+  return Math.max(Math.floor(1e6 / (k * n)) + 16, minRows, CHECKED_ROWS);
 }
 
 /**
@@ -351,8 +353,10 @@ export function probeNative<T extends NativeProduct>(
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     return seed / 2 ** 31 - 1;
   };
-  const a = new Float32Array(rows * k).map(random);
-  const c0 = new Float32Array(rows * n).map(random);
+  const a = new Float32Array(rows * k);
+  for (let i = 0; i < a.length; i++) a[i] = random();
+  const c0 = new Float32Array(rows * n);
+  for (let i = 0; i < c0.length; i++) c0[i] = random();
   const zero = new Float32Array(rows * n);
   const summed = c0.slice();
   sgemmRows(sgemm, rows, n, k, a, 0, k, b, bOffset, ldb, zero, 0, n, 0);
@@ -362,7 +366,21 @@ export function probeNative<T extends NativeProduct>(
     for (let i = 0; i < got.length; i++) if (!Object.is(got[i], want[i])) return false;
     return true;
   };
+  // A partition is first screened on a few elements with the plain reference (microseconds),
+  // and code is made only for one that passes (packing B and mapping code cost milliseconds).
+  const samples = [0, 4, CHECKED_ROWS - 1].flatMap((i) => [[i, 0], [i, n - 1], [i, n >> 1]]);
+  const one = new Float32Array(1);
+  const screen = (blocks: readonly number[]) =>
+    samples.every(([i, j]) => {
+      one[0] = 0;
+      rowProductReference(a, i * k, b, bOffset + j, ldb, 1, one, 0, blocks, false);
+      if (!Object.is(one[0], zero[i * n + j])) return false;
+      one[0] = c0[i * n + j];
+      rowProductReference(a, i * k, b, bOffset + j, ldb, 1, one, 0, blocks, true);
+      return Object.is(one[0], summed[i * n + j]);
+    });
   for (const blocks of kPartitions(k)) {
+    if (!screen(blocks)) continue;
     let native: T;
     try {
       native = make(blocks);
