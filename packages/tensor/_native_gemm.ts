@@ -15,7 +15,7 @@
  * @module
  */
 import { NativeFunction } from "./_native_exec.ts";
-import { addressOf, type NativeProduct, putAddress } from "./_native_rows.ts";
+import { addressOf, dataAddress, type NativeProduct, putAddress } from "./_native_rows.ts";
 import { checkOperand } from "./_blas_call.ts";
 
 type Address = ReturnType<typeof addressOf>;
@@ -187,7 +187,7 @@ export class NativeGemm implements NativeProduct {
     this.n = n;
     this.blocks = blocks;
     this.#packed = packTiles(b, bOffset, ldb, k, n);
-    this.#address = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(this.#packed)!));
+    this.#address = dataAddress(this.#packed);
   }
 
   /**

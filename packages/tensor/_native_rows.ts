@@ -207,14 +207,19 @@ export function rowProductReference(
   }
 }
 
-/** Address of a view's first element, as two 32-bit halves (cached per view). */
+/** The address of a view's first element; 0 for a view without memory (empty or detached). */
+export function dataAddress(view: F32): bigint {
+  const pointer = Deno.UnsafePointer.of(view);
+  return BigInt(pointer === null ? 0 : Deno.UnsafePointer.value(pointer));
+}
+
 const addresses = new WeakMap<F32, { lo: number; hi: number }>();
 
+/** A view's {@linkcode dataAddress} as two 32-bit halves, cached per view. */
 export function addressOf(view: F32): { lo: number; hi: number } {
   let at = addresses.get(view);
   if (at === undefined) {
-    const pointer = Deno.UnsafePointer.of(view);
-    const value = BigInt(pointer === null ? 0 : Deno.UnsafePointer.value(pointer));
+    const value = dataAddress(view);
     if (value === 0n) throw new TypeError("native row product: an operand has no memory");
     at = { lo: Number(value & 0xffffffffn), hi: Number(value >> 32n) };
     addresses.set(view, at);
@@ -264,7 +269,7 @@ export class NativeRows implements NativeProduct {
     this.n = n;
     this.blocks = blocks;
     this.#weights = groupColumns(b, bOffset, ldb, k, n);
-    const weights = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(this.#weights)!));
+    const weights = dataAddress(this.#weights);
     this.#zero = new NativeFunction(emitRowKernel(k, n, blocks, false, weights));
     this.#accumulate = new NativeFunction(emitRowKernel(k, n, blocks, true, weights));
   }
