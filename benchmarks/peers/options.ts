@@ -52,7 +52,7 @@ export function parseOptions(args: readonly string[]): Options {
  * three; the slow runtime (tfjs-cpu) ten on W4, two on W1–W3 and one, without warm-up, on W5.
  * Every runtime warms up for at least 2 s on W4 and 1 s on the others (and at least 100 runs on
  * W4, 20 for the slow runtime), so that JavaScript runtimes are timed with V8's compilers done:
- * measured with the benchmark's own timer, Kerno's W4 (BLAS) took 263–275 µs a run right after
+ * timed in one process, Kerno's W4 (BLAS) took 263–275 µs a run right after
  * 100 warm-up runs and 135–147 after 2 s of them, onnxruntime 181–194 and 163–183.
  */
 export function planFor(o: Options, id: string, slow: boolean): Plan {

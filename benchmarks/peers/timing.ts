@@ -77,7 +77,8 @@ export class Timer {
   async warm(): Promise<void> {
     const end = performance.now() + (this.plan.warmupMs ?? 0);
     for (let i = 0; i < this.plan.warmup || performance.now() < end; i++) {
-      this.#output ??= await this.runner.run();
+      const y = await this.runner.run();
+      this.#output ??= y;
     }
   }
 
