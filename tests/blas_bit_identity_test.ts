@@ -29,6 +29,11 @@ function models(): [string, Model][] {
     build("GRU(64, resetAfter false)", new layers.GRU(64, { resetAfter: false })),
     build("SimpleRNN(96)", new layers.SimpleRNN(96)),
     build("Bidirectional(LSTM(48))", new layers.Bidirectional(new layers.LSTM(48))),
+    // Its concatenated sequences are written in place into one result array on this backend.
+    build(
+      "Bidirectional(GRU(40), returnSequences)",
+      new layers.Bidirectional(new layers.GRU(40, { returnSequences: true })),
+    ),
     build("Dense(96) on every timestep", new layers.Dense(96, { activation: "tanh" })),
   ];
 }

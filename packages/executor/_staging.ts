@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type DType, Tensor, type TensorData } from "@kerno/tensor";
+import { adviseHugePages, type DType, Tensor, type TensorData } from "@kerno/tensor";
 import { bytesPerElement, type SharedRef } from "./_messages.ts";
 import type { RowRange } from "./_plan.ts";
 
@@ -57,14 +57,20 @@ export function viewOf(ref: SharedRef): TensorData {
   return typed(ref.dtype, ref.buffer, ref.byteOffset, n);
 }
 
-/** A zero-filled tensor of `rows` rows in a new `SharedArrayBuffer`, with its row view. */
+/**
+ * A zero-filled tensor of `rows` rows in a new `SharedArrayBuffer`, with its row view. With
+ * `hugePages` (a call on the native backend), a large buffer is put on huge pages before the
+ * workers write it ({@linkcode adviseHugePages}).
+ */
 export function sharedOutput(
   dtype: DType,
   rows: number,
   rowShape: readonly number[],
+  hugePages = false,
 ): { tensor: Tensor; rows: SharedRows } {
   const n = rows * rowElements(rowShape);
   const buffer = new SharedArrayBuffer(Math.max(1, n * bytesPerElement(dtype)));
+  if (hugePages) adviseHugePages(new Uint8Array(buffer));
   const tensor = new Tensor(typed(dtype, buffer, 0, n), [rows, ...rowShape]);
   return { tensor, rows: { buffer, byteOffset: 0, dtype, rowShape, firstRow: 0 } };
 }

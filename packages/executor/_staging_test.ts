@@ -25,6 +25,17 @@ Deno.test("sharedOutput allocates a zeroed tensor in shared memory", () => {
   assert.deepEqual(Array.from(tensor.data), [0, 0, 7, 8, 0, 0]);
 });
 
+Deno.test("sharedOutput on huge pages (40 MiB) is zeroed and its rows are writable", () => {
+  const rows = 10 * 1024;
+  const { tensor, rows: view } = sharedOutput("float32", rows, [1024], true);
+  assert.deepEqual(tensor.shape, [rows, 1024]);
+  const f = tensor.data as Float32Array;
+  assert.equal(f[0] + f[f.length - 1], 0);
+  viewOf(rowsRef(view, { start: rows - 1, end: rows })).fill(2);
+  assert.equal(f[f.length - 1], 2);
+  assert.equal(f[f.length - 1025], 0);
+});
+
 Deno.test("Stager reuses a large enough spare buffer and allocates past a small one", () => {
   const a = new Tensor(Float32Array.from({ length: 6 }, (_, i) => i), [3, 2]);
   const b = new Tensor(Int32Array.from([7, 8, 9]), [3, 1]);

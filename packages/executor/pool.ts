@@ -575,9 +575,10 @@ export class WorkerPool implements AsyncDisposable {
     options: PredictOptions,
     run: Run,
   ): Promise<Tensor[]> {
+    const blas = Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas);
     const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
     let outputs: { tensor: Tensor; rows: SharedRows }[] | null = known.every((s) => s !== null)
-      ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!))
+      ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!, blas))
       : null;
     const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
     const perWindow = handle.stateful
@@ -617,7 +618,7 @@ export class WorkerPool implements AsyncDisposable {
           run,
           rows,
         );
-        outputs = reply.results!.map((r) => sharedOutput(r.dtype, rows, r.shape.slice(1)));
+        outputs = reply.results!.map((r) => sharedOutput(r.dtype, rows, r.shape.slice(1), blas));
         reply.results!.forEach((r, i) => {
           viewOf(rowsRef(outputs![i].rows, first)).set(typedOver(r.dtype, r.data));
         });
@@ -633,11 +634,7 @@ export class WorkerPool implements AsyncDisposable {
           slots.length,
           options.shardRows,
           options.batchSize,
-          pacesFirst(
-            window.end - start,
-            slots.length,
-            Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas),
-          ),
+          pacesFirst(window.end - start, slots.length, blas),
         );
       const outs = outputs;
       const pace = new WorkerPace(slots.length);

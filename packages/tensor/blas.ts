@@ -15,6 +15,7 @@ import { sgemmRows } from "./_blas_call.ts";
 import { probeRows, type RowRule } from "./_blas_rows.ts";
 import { NativeKernels, probeNativeKernels } from "./_native_choice.ts";
 import { nativeSupport } from "./_native_exec.ts";
+import { freshFloat32Array, hugePagesAvailable } from "./_native_memory.ts";
 import type { F32 } from "./tensor.ts";
 
 /**
@@ -305,4 +306,30 @@ function paddedProduct(
   for (let i = 0; i < m; i++) {
     for (let j = 0, to = cOffset + i * ldc; j < n; j++) c[to + j] = sc[i * n + j];
   }
+}
+
+/**
+ * A zero-filled `Float32Array` of `length`, for a large result that is about to be written.
+ * With the BLAS backend active in this thread (so the user has allowed native code), an array of
+ * 4 MiB or more whose memory is fresh is backed by transparent huge pages on Linux: its first
+ * writes map 2 MiB at a time rather than 4 KiB (page faults are dear on some virtual machines).
+ * Otherwise it is `new Float32Array(length)`.
+ *
+ * @example
+ * ```ts
+ * import { resultArray } from "@kerno/tensor";
+ * resultArray(3); // Float32Array(3) [0, 0, 0]
+ * ```
+ */
+export function resultArray(length: number): Float32Array {
+  return freshFloat32Array(length, blasSelected());
+}
+
+/**
+ * Whether {@linkcode resultArray} puts large fresh arrays on huge pages in this thread (the BLAS
+ * backend is active here and libc's `madvise` can be called). A layer may then prefer writing
+ * one large result in place over building it from smaller pieces.
+ */
+export function resultsOnHugePages(): boolean {
+  return blasSelected() && hugePagesAvailable();
 }

@@ -34,7 +34,8 @@ export {
   useDeterministicArithmetic,
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
-export { blasStatus, useBlas, withBlas } from "./blas.ts";
+export { blasStatus, resultArray, resultsOnHugePages, useBlas, withBlas } from "./blas.ts";
+export { adviseHugePages } from "./_native_memory.ts";
 export { coreProductOnBlas, gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
 export * from "./conv_geometry.ts";

@@ -1,4 +1,4 @@
-import { reverseTime, Tensor } from "@kerno/tensor";
+import { resultArray, resultsOnHugePages, reverseTime, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import {
@@ -198,7 +198,9 @@ export class Bidirectional extends Layer {
     }
     const x = [inputs[0]];
     const into = context.into?.[0] ?? null;
-    if (this.mergeMode === "concat" && this.returnSequences && into !== null) {
+    if (
+      this.mergeMode === "concat" && this.returnSequences && (into !== null || resultsOnHugePages())
+    ) {
       return this.#callConcatSequences(x, { ...context, into: undefined }, fInit, bInit, into);
     }
     const f = this.forwardLayer.call(x, { ...context, initialState: fInit, into: undefined });
@@ -213,21 +215,23 @@ export class Bidirectional extends Layer {
    * The concat merge of returned sequences into `into` (the caller's array for the output, e.g. a
    * pool worker's shared output rows), with each direction writing its outputs straight into its
    * columns (the backward one reversed into forward time): no separate sequences, flip or
-   * concatenation. Without `into` the call builds the merge as Keras does; measured on W3, a new
-   * merged array written step by step in the time loop is slower there (its first writes fault
-   * in fresh pages inside the loop) than separate sequences joined at the end.
+   * concatenation. Without `into` this runs only when large results go on huge pages (BLAS
+   * backend, {@linkcode resultsOnHugePages}), into one new array: W3 with BLAS, 68.6 ms a call
+   * against 145 ms for separate sequences joined at the end, whose 52 MB of fresh 4 KiB pages
+   * fault in. On 4 KiB pages the merge stays as Keras builds it; a new merged array written step
+   * by step in the time loop was slower there (its first writes fault inside the loop).
    */
   #callConcatSequences(
     x: readonly Tensor[],
     context: CallContext,
     fInit: Tensor[] | null,
     bInit: Tensor[] | null,
-    into: Float32Array,
+    into: Float32Array | null,
   ): Tensor[] {
     const [batch, T] = x[0].shape;
     const wf = this.forwardLayer.cell.outputSize, wb = this.backwardLayer.cell.outputSize;
     const width = wf + wb;
-    const merged = into.length === batch * T * width ? into : new Float32Array(batch * T * width);
+    const merged = into?.length === batch * T * width ? into : resultArray(batch * T * width);
     const at = (offset: number, reverse: boolean) => ({
       data: merged,
       offset,

@@ -2,6 +2,7 @@ import {
   type F32,
   ResidentArray,
   ResidentMemoryError,
+  resultArray,
   Tensor,
   useComputeCore,
 } from "@kerno/tensor";
@@ -81,7 +82,7 @@ export function runRecurrence(
 ): LoopResult {
   const [batch, T] = x.shape;
   const seq = spec.returnSequences
-    ? target ?? wholeSequence(new Float32Array(batch * T * cell.outputSize), T, cell.outputSize)
+    ? target ?? wholeSequence(resultArray(batch * T * cell.outputSize), T, cell.outputSize)
     : null;
   let steppers: FusedStepper[] | null;
   try {
