@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Tensor } from "@kerno/tensor";
+import { hugePagesAvailable, Tensor } from "@kerno/tensor";
 import { rowsRef, sharedOutput, Stager, stagingBytesPerRow, viewOf } from "./_staging.ts";
 
 Deno.test("Stager copies a window of a plain input and passes a shared one through", () => {
@@ -24,6 +24,9 @@ Deno.test("sharedOutput allocates a zeroed tensor in shared memory", () => {
   viewOf(rowsRef(rows, { start: 1, end: 2 })).set([7, 8]);
   assert.deepEqual(Array.from(tensor.data), [0, 0, 7, 8, 0, 0]);
 });
+
+// libc is opened before the tests: a library opened inside one trips the resource sanitizer.
+hugePagesAvailable();
 
 Deno.test("sharedOutput on huge pages (40 MiB) is zeroed and its rows are writable", () => {
   const rows = 10 * 1024;

@@ -40,7 +40,16 @@ function openLibc(): Libc | null {
   return libc;
 }
 
-/** Internal: whether {@linkcode adviseHugePages} can advise here (Linux, FFI permission, libc). */
+/**
+ * Whether {@linkcode adviseHugePages} can advise in this thread: Linux, the FFI permission, and
+ * libc's `madvise`. The first call opens libc (kept open for the thread's life).
+ *
+ * @example
+ * ```ts
+ * import { hugePagesAvailable } from "@kerno/tensor";
+ * hugePagesAvailable(); // true on Linux with --allow-ffi
+ * ```
+ */
 export function hugePagesAvailable(): boolean {
   return openLibc() !== null;
 }

@@ -93,6 +93,7 @@ export function useBlas(request: BlasRequest, options: UseBlasOptions = {}): Bla
     warnOnce(`kerno: BLAS backend off: ${loaded.reason}; using the WebAssembly core`);
   } else {
     active = loaded;
+    hugePagesAvailable(); // opens libc for resultArray now, not inside a later call
     const native = nativeSupport();
     const rows = !("ok" in native)
       ? `products on the library (no generated code: ${native.reason})`
