@@ -59,6 +59,14 @@ export function hugePagesAvailable(): boolean {
  * interior is mapped yet (a fresh allocation). Returns whether the advice was given; false when
  * the view is under {@linkcode HUGE_PAGE_MIN_BYTES}, already mapped, or where there is no libc or
  * FFI permission (nothing changes then). Call it before the first write.
+ *
+ * @example
+ * ```ts
+ * import { adviseHugePages } from "@kerno/tensor";
+ * const out = new Float32Array(new SharedArrayBuffer(64 << 20));
+ * adviseHugePages(out); // true on Linux with --allow-ffi: its first writes map 2 MiB at a time
+ * adviseHugePages(new Float32Array(16)); // false: too small to be worth a system call
+ * ```
  */
 export function adviseHugePages(view: ArrayBufferView): boolean {
   if (view.byteLength < HUGE_PAGE_MIN_BYTES) return false;
