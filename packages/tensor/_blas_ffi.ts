@@ -54,6 +54,15 @@ export function hasDlopen(): boolean {
   return typeof Deno !== "undefined" && typeof Deno.dlopen === "function";
 }
 
+/** A permission's state, without ever prompting ("denied" where it cannot be queried). */
+export function permissionState(descriptor: Deno.PermissionDescriptor): Deno.PermissionState {
+  try {
+    return Deno.permissions.querySync(descriptor).state;
+  } catch {
+    return "denied";
+  }
+}
+
 /** A C string returned by the library, or `null` for a null pointer. */
 export function cString(pointer: Deno.PointerValue): string | null {
   return pointer === null ? null : new Deno.UnsafePointerView(pointer).getCString();

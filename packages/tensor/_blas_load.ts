@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type BlasLibrary, cString, hasDlopen, openLibrary, type Sgemm } from "./_blas_ffi.ts";
+import {
+  type BlasLibrary,
+  cString,
+  hasDlopen,
+  openLibrary,
+  permissionState,
+  type Sgemm,
+} from "./_blas_ffi.ts";
 import { coreTypeFor, libraryCandidates } from "./_blas_discovery.ts";
 import { readCpuFlags } from "./_blas_cpu.ts";
 import { selfCheck } from "./_blas_selfcheck.ts";
@@ -30,7 +37,7 @@ export interface BlasFailure {
 export function loadBlas(path: string | null): LoadedBlas | BlasFailure {
   if (path !== null && path.trim() === "") return { reason: "the library path is empty" };
   if (!hasDlopen()) return { reason: "native libraries cannot be opened here (needs Deno)" };
-  if (permission({ name: "ffi" }) !== "granted") {
+  if (permissionState({ name: "ffi" }) !== "granted") {
     return { reason: "the FFI permission is not granted (run with --allow-ffi)" };
   }
   const coreNote = prepareEnvironment();
@@ -94,7 +101,9 @@ function prepareEnvironment(): string {
   }
   const given = readEnv("OPENBLAS_CORETYPE");
   if (given !== undefined) return ` (OPENBLAS_CORETYPE=${given} from the environment)`;
-  const flags = readCpuFlags(permission({ name: "read", path: "/proc/cpuinfo" }) === "granted");
+  const flags = readCpuFlags(
+    permissionState({ name: "read", path: "/proc/cpuinfo" }) === "granted",
+  );
   const core = flags === null ? null : coreTypeFor(flags);
   if (core === null) return "";
   return setIfUnset("OPENBLAS_CORETYPE", core)
@@ -103,23 +112,14 @@ function prepareEnvironment(): string {
 }
 
 function readEnv(name: string): string | undefined {
-  if (permission({ name: "env", variable: name }) !== "granted") return undefined;
+  if (permissionState({ name: "env", variable: name }) !== "granted") return undefined;
   return Deno.env.get(name);
 }
 
 /** Sets `name` when it is unset and the permission is granted; true when it now has `value`. */
 function setIfUnset(name: string, value: string): boolean {
-  if (permission({ name: "env", variable: name }) !== "granted") return false;
+  if (permissionState({ name: "env", variable: name }) !== "granted") return false;
   const now = Deno.env.get(name);
   if (now === undefined) Deno.env.set(name, value);
   return (now ?? value) === value;
-}
-
-/** A permission's state, without ever prompting. */
-function permission(descriptor: Deno.PermissionDescriptor): Deno.PermissionState {
-  try {
-    return Deno.permissions.querySync(descriptor).state;
-  } catch {
-    return "denied";
-  }
 }

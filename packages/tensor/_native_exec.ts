@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { hasDlopen } from "./_blas_ffi.ts";
+import { hasDlopen, permissionState } from "./_blas_ffi.ts";
 import { readCpuFlags } from "./_blas_cpu.ts";
 
 const LIBC_SYMBOLS = {
@@ -104,10 +104,12 @@ function checkSupport(): NativeSupport {
       reason: `native row kernels are built for Linux on x86-64 only (${Deno.build.target})`,
     };
   }
-  if (permission({ name: "ffi" }) !== "granted") {
+  if (permissionState({ name: "ffi" }) !== "granted") {
     return { reason: "the FFI permission is not granted" };
   }
-  const flags = readCpuFlags(permission({ name: "read", path: "/proc/cpuinfo" }) === "granted");
+  const flags = readCpuFlags(
+    permissionState({ name: "read", path: "/proc/cpuinfo" }) === "granted",
+  );
   if (flags === null) return { reason: "this CPU's features could not be read" };
   for (const flag of ["avx2", "fma"]) {
     if (!flags.has(flag)) return { reason: `this CPU (or its OS) has no ${flag.toUpperCase()}` };
@@ -127,15 +129,6 @@ function checkSupport(): NativeSupport {
   counter.call(calls, calls);
   if (calls[0] !== 1) return { reason: `libc's bsearch called its comparison ${calls[0]} times` };
   return { ok: true, avx512: flags.has("avx512f") };
-}
-
-/** A permission's state, without ever prompting. */
-function permission(descriptor: Deno.PermissionDescriptor): Deno.PermissionState {
-  try {
-    return Deno.permissions.querySync(descriptor).state;
-  } catch {
-    return "denied";
-  }
 }
 
 function libcOrThrow(): Libc {

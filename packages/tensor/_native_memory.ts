@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { hasDlopen } from "./_blas_ffi.ts";
+import { hasDlopen, permissionState } from "./_blas_ffi.ts";
 
 const LIBC_SYMBOLS = {
   madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
@@ -31,8 +31,8 @@ function openLibc(): Libc | null {
   if (libc !== undefined) return libc;
   libc = null;
   if (!hasDlopen() || Deno.build.os !== "linux") return libc;
+  if (permissionState({ name: "ffi" }) !== "granted") return libc;
   try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return libc;
     libc = Deno.dlopen("libc.so.6", LIBC_SYMBOLS).symbols;
   } catch {
     libc = null;
