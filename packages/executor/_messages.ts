@@ -18,6 +18,19 @@ export interface SharedRef {
   readonly shape: readonly number[];
 }
 
+/**
+ * One tensor at a memory address of the calling thread's (`addressOf` of `@kerno/tensor`), which
+ * that thread keeps alive until the job ends.
+ */
+export interface AddressRef {
+  /** Address of the first element. */
+  readonly address: number;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Shape, batch rows first. */
+  readonly shape: readonly number[];
+}
+
 /** Where one weight of a model sits in the model's weight buffer. */
 export interface WeightSlot {
   /** Byte offset of the first float. */
@@ -49,6 +62,12 @@ export interface RunJob {
   readonly inputs: readonly SharedRef[];
   /** One view per flat output to write into, or `null` to send the outputs back in the reply. */
   readonly outputs: readonly SharedRef[] | null;
+  /**
+   * Outputs named by memory address instead of `outputs` (which is then null): the worker writes
+   * them with `copyToAddress` and so never holds the output buffer, which the caller's thread can
+   * then free and reuse as soon as the caller drops the result.
+   */
+  readonly outputSpans?: readonly AddressRef[];
   /** `batchSize` passed on to the model's `predictFlat`. */
   readonly batchSize?: number;
   /** The product backend, passed on to the model's `predictFlat`. */
@@ -78,7 +97,11 @@ export interface ReturnedTensor {
 
 /** Messages a worker posts on the data plane (its control replies, `kerno: "reply"`, are apart). */
 export type WorkerMessage =
-  | { readonly kerno: "ready" }
+  | {
+    readonly kerno: "ready";
+    /** Whether the worker can write outputs named by address (`RunJob.outputSpans`). */
+    readonly writesAddresses?: boolean;
+  }
   | { readonly kerno: "done"; readonly jobId: number; readonly results: ReturnedTensor[] | null }
   | {
     readonly kerno: "fail";

@@ -60,6 +60,7 @@ export class WorkerSlot {
   #worker: Worker;
   #control: ControlClient;
   #alive = true;
+  #writesAddresses = false;
   #deathCause: Error | null = null;
   #killDead!: (e: Error) => void;
   #pending: Pending | null = null;
@@ -96,6 +97,7 @@ export class WorkerSlot {
       if (!m || typeof m !== "object" || !("kerno" in m)) return;
       if (m.kerno === "ready") {
         started = true;
+        this.#writesAddresses = m.writesAddresses === true;
         readyResolve();
       } else if (m.kerno === "exit") this.#die(new Error(m.reason));
       else if (
@@ -128,6 +130,14 @@ export class WorkerSlot {
   /** Whether the worker is still running. */
   get alive(): boolean {
     return this.#alive;
+  }
+
+  /**
+   * Whether the worker said, when it started, that it can write outputs named by address
+   * (`RunJob.outputSpans`: Linux, the FFI permission in the worker).
+   */
+  get writesAddresses(): boolean {
+    return this.#writesAddresses;
   }
 
   /** Why the worker is gone, if it is. */

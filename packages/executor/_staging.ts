@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { adviseHugePages, type DType, Tensor, type TensorData } from "@kerno/tensor";
-import { bytesPerElement, type SharedRef } from "./_messages.ts";
+import { addressOf, adviseHugePages, type DType, Tensor, type TensorData } from "@kerno/tensor";
+import { type AddressRef, bytesPerElement, type SharedRef } from "./_messages.ts";
 import type { RowRange } from "./_plan.ts";
 
 /** A shared array seen as rows: where row 0 starts and the shape of one row. */
@@ -73,6 +73,82 @@ export function sharedOutput(
   if (hugePages) adviseHugePages(new Uint8Array(buffer));
   const tensor = new Tensor(typed(dtype, buffer, 0, n), [rows, ...rowShape]);
   return { tensor, rows: { buffer, byteOffset: 0, dtype, rowShape, firstRow: 0 } };
+}
+
+/**
+ * One flat output of a pool call: the tensor the caller gets, and how the workers reach its rows.
+ * A shared output ({@linkcode sharedOutput}) is viewed by the workers. An addressed output is an
+ * ordinary `ArrayBuffer` that the workers write by memory address: no worker holds a JavaScript
+ * object of it, so it is freed as soon as the caller drops it and its pages serve the next call.
+ * (A `SharedArrayBuffer` lives until every worker that was sent it has collected its garbage,
+ * and the calling thread's collector is not pressed to free it either: each call of a large
+ * model then wrote fresh memory, 26 MB for W3, faulted in page by page.)
+ */
+export class CallOutput {
+  /** The tensor returned to the caller. */
+  readonly tensor: Tensor;
+  readonly #rows: SharedRows | null;
+  readonly #address: number | null;
+  readonly #rowBytes: number;
+
+  private constructor(tensor: Tensor, rows: SharedRows | null, address: number | null) {
+    this.tensor = tensor;
+    this.#rows = rows;
+    this.#address = address;
+    this.#rowBytes = rowElements(tensor.shape.slice(1)) * bytesPerElement(tensor.dtype);
+  }
+
+  /** A zero-filled output in a new `SharedArrayBuffer` ({@linkcode sharedOutput}). */
+  static shared(
+    dtype: DType,
+    rows: number,
+    rowShape: readonly number[],
+    hugePages = false,
+  ): CallOutput {
+    const { tensor, rows: view } = sharedOutput(dtype, rows, rowShape, hugePages);
+    return new CallOutput(tensor, view, null);
+  }
+
+  /**
+   * A zero-filled output in a new ordinary `ArrayBuffer` (a large one on huge pages) that the
+   * workers write by address; null where this thread has no addresses (no FFI permission, not
+   * Linux) or the output is empty.
+   */
+  static addressed(dtype: DType, rows: number, rowShape: readonly number[]): CallOutput | null {
+    const n = rows * rowElements(rowShape);
+    const data = typedOver(dtype, new ArrayBuffer(n * bytesPerElement(dtype)));
+    const address = addressOf(data);
+    if (address === null) return null;
+    adviseHugePages(data);
+    return new CallOutput(new Tensor(data, [rows, ...rowShape]), null, address);
+  }
+
+  /** Whether the workers write this output by address. */
+  get addressed(): boolean {
+    return this.#address !== null;
+  }
+
+  /** The shared view of global rows `range` (a shared output only). */
+  ref(range: RowRange): SharedRef {
+    if (this.#rows === null) throw new Error("CallOutput.ref: this output is not shared");
+    return rowsRef(this.#rows, range);
+  }
+
+  /** Where global rows `range` start in memory (an addressed output only). */
+  span(range: RowRange): AddressRef {
+    if (this.#address === null) throw new Error("CallOutput.span: this output has no address");
+    return {
+      address: this.#address + range.start * this.#rowBytes,
+      dtype: this.tensor.dtype,
+      shape: [range.end - range.start, ...this.tensor.shape.slice(1)],
+    };
+  }
+
+  /** Copies `values` (rows `range`, sent back by a worker) into place. */
+  write(range: RowRange, values: ArrayBuffer): void {
+    const per = this.#rowBytes / bytesPerElement(this.tensor.dtype);
+    this.tensor.data.set(typedOver(this.tensor.dtype, values), range.start * per);
+  }
 }
 
 /** Bytes of one row of each input that is not already shared (what staging costs per row). */

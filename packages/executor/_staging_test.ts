@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
-import { hugePagesAvailable, Tensor } from "@kerno/tensor";
-import { rowsRef, sharedOutput, Stager, stagingBytesPerRow, viewOf } from "./_staging.ts";
+import { copyToAddress, hugePagesAvailable, Tensor } from "@kerno/tensor";
+import {
+  CallOutput,
+  rowsRef,
+  sharedOutput,
+  Stager,
+  stagingBytesPerRow,
+  viewOf,
+} from "./_staging.ts";
 
 Deno.test("Stager copies a window of a plain input and passes a shared one through", () => {
   const plain = new Tensor(Float32Array.from({ length: 12 }, (_, i) => i), [6, 2]);
@@ -71,4 +78,41 @@ Deno.test("Stager.open copies nothing; fill copies the rows up to a shard's end,
   stager.fill({ start: 2, end: 3 });
   stager.fill({ start: 5, end: 9 }); // clamped to the window
   assert.deepEqual(Array.from(window), [-1, 6, 7, 8, 9, 10, 11, 12]);
+});
+
+const addresses = Deno.build.os === "linux" &&
+  Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+
+Deno.test("CallOutput.shared hands out shared row views and takes rows sent back", () => {
+  const out = CallOutput.shared("int32", 4, [3]);
+  assert.equal(out.addressed, false);
+  assert.ok(out.tensor.data.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(out.ref({ start: 1, end: 3 }).shape, [2, 3]);
+  viewOf(out.ref({ start: 1, end: 2 })).set([1, 2, 3]);
+  out.write({ start: 3, end: 4 }, Int32Array.of(4, 5, 6).buffer);
+  assert.deepEqual(Array.from(out.tensor.data), [0, 0, 0, 1, 2, 3, 0, 0, 0, 4, 5, 6]);
+  assert.throws(() => out.span({ start: 0, end: 1 }), /this output has no address/);
+});
+
+Deno.test({
+  name: "CallOutput.addressed is ordinary zeroed memory whose rows are written by address",
+  ignore: !addresses,
+  fn() {
+    const out = CallOutput.addressed("float32", 5, [2, 2])!;
+    assert.equal(out.addressed, true);
+    assert.ok(out.tensor.data.buffer instanceof ArrayBuffer);
+    assert.deepEqual(out.tensor.shape, [5, 2, 2]);
+    const span = out.span({ start: 3, end: 5 });
+    assert.deepEqual(span.shape, [2, 2, 2]);
+    assert.equal(span.dtype, "float32");
+    assert.equal(span.address - out.span({ start: 0, end: 1 }).address, 3 * 16);
+    copyToAddress(span.address, Float32Array.from({ length: 8 }, (_, i) => i + 1));
+    out.write({ start: 0, end: 1 }, Float32Array.of(-1, -2, -3, -4).buffer);
+    assert.deepEqual(
+      Array.from(out.tensor.data),
+      [-1, -2, -3, -4, ...new Array(8).fill(0), 1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    assert.throws(() => out.ref({ start: 0, end: 1 }), /this output is not shared/);
+    assert.equal(CallOutput.addressed("float32", 0, [2]), null);
+  },
 });

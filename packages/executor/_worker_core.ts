@@ -7,7 +7,9 @@
  * @module
  */
 import {
+  addressesAvailable,
   type BlasRequest,
+  copyToAddress,
   type DType,
   Tensor,
   type TensorData,
@@ -17,6 +19,7 @@ import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control
 import { layerClasses } from "./_layer_tree.ts";
 import type { SetupReport } from "./setup.ts";
 import {
+  type AddressRef,
   type BuildOptions,
   bytesPerElement,
   type ReturnedTensor,
@@ -143,6 +146,85 @@ function returned(y: Tensor): ReturnedTensor {
   return { dtype: y.dtype as DType, shape: [...y.shape], data: data.buffer as ArrayBuffer };
 }
 
+function elementsOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Scratch bytes per output a worker keeps between jobs; a larger batch's are let go after it. */
+const SCRATCH_KEPT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Output buffers of this worker's own, reused from job to job, that a job with output addresses
+ * computes each batch into before copying it out: their pages stay mapped, where a fresh output
+ * per call would be mapped page by page again.
+ */
+class BatchScratch {
+  #buffers: (ArrayBuffer | undefined)[] = [];
+
+  /** Lets go of the buffers over {@linkcode SCRATCH_KEPT_BYTES}. */
+  trim(): void {
+    this.#buffers = this.#buffers.map((b) =>
+      b !== undefined && b.byteLength <= SCRATCH_KEPT_BYTES ? b : undefined
+    );
+  }
+
+  /** A typed array of `n` elements of `dtype` over scratch buffer `index`. */
+  view(index: number, dtype: DType, n: number): TensorData {
+    const bytes = n * bytesPerElement(dtype);
+    let buffer = this.#buffers[index];
+    if (buffer === undefined || buffer.byteLength < bytes) {
+      buffer = new ArrayBuffer(Math.max(bytes, 64));
+      this.#buffers[index] = buffer;
+    }
+    if (dtype === "float32") return new Float32Array(buffer, 0, n);
+    if (dtype === "int32") return new Int32Array(buffer, 0, n);
+    return new Uint8Array(buffer, 0, n);
+  }
+}
+
+/** Runs `job`'s rows batch by batch into `scratch` and copies each batch to its address. */
+function runIntoAddresses(
+  model: WorkerModel,
+  job: RunJob,
+  spans: readonly AddressRef[],
+  scratch: BatchScratch,
+): void {
+  const rows = job.inputs[0]?.shape[0] ?? 0;
+  const step = job.split ? job.batchSize ?? DEFAULT_BATCH : Math.max(rows, 1);
+  for (let a = 0; a < rows; a += step) {
+    const b = Math.min(rows, a + step);
+    const into = spans.map((s, i) =>
+      scratch.view(i, s.dtype, (b - a) * elementsOf(s.shape.slice(1)))
+    );
+    const ys = model.predictFlat(job.inputs.map((r) => view(subRows(r, a, b))), {
+      batchSize: job.batchSize,
+      blas: job.blas,
+      into,
+      foldBatchNorm: job.foldBatchNorm,
+    });
+    if (ys.length !== spans.length) {
+      throw new RangeError(`The model returned ${ys.length} outputs, expected ${spans.length}`);
+    }
+    ys.forEach((y, i) => {
+      const s = spans[i];
+      const shape = [b - a, ...s.shape.slice(1)];
+      if (y.dtype !== s.dtype || !sameShape(y.shape, shape)) {
+        throw new TypeError(
+          `Output ${i} has ${y.dtype} shape [${y.shape.join(", ")}], expected ${s.dtype} ` +
+            `shape [${shape.join(", ")}]`,
+        );
+      }
+      const n = elementsOf(shape);
+      if (y.data.length !== n) {
+        throw new RangeError(`Output ${i} holds ${y.data.length} values for ${n} elements`);
+      }
+      copyToAddress(s.address + a * (n / (b - a)) * bytesPerElement(s.dtype), y.data);
+    });
+  }
+}
+
 /**
  * Serves the pool protocol in this worker: exposes the control API, then posts "ready".
  * `setup` imports the pool's setup modules; without it, a pool with setup modules is refused.
@@ -150,6 +232,7 @@ function returned(y: Tensor): ReturnedTensor {
 export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
   const scope = globalThis as unknown as WorkerScope;
   const models = new Map<number, WorkerModel>();
+  const scratch = new BatchScratch();
   const post = (m: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
   const api: ControlApi = {
@@ -188,7 +271,13 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
       if (job.fault === "throw") throw new Error("injected fault (test hook)");
       const model = models.get(job.handle);
       if (!model) throw new RangeError(`Model ${job.handle} is not loaded in this worker`);
-      if (job.outputs === null || !job.split) {
+      if (job.outputSpans) {
+        try {
+          runIntoAddresses(model, job, job.outputSpans, scratch);
+        } finally {
+          scratch.trim();
+        }
+      } else if (job.outputs === null || !job.split) {
         const ys = model.predictFlat(job.inputs.map(view), {
           batchSize: job.batchSize,
           blas: job.blas,
@@ -239,5 +328,5 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
     const m = ev.data as { kerno?: string } | null;
     if (m?.kerno === "run") run(m as RunJob);
   });
-  post({ kerno: "ready" });
+  post({ kerno: "ready", writesAddresses: addressesAvailable() });
 }

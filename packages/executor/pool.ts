@@ -10,11 +10,12 @@ import {
   type BlasStatus,
   blasStatus,
   deterministicArithmetic,
+  type DType,
   type Tensor,
   withBlas,
 } from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
-import type { SharedRef } from "./_messages.ts";
+import type { AddressRef, SharedRef } from "./_messages.ts";
 import {
   pacesFirst,
   type RowRange,
@@ -25,15 +26,7 @@ import {
 } from "./_plan.ts";
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
-import {
-  rowsRef,
-  sharedOutput,
-  type SharedRows,
-  Stager,
-  stagingBytesPerRow,
-  typedOver,
-  viewOf,
-} from "./_staging.ts";
+import { CallOutput, rowsRef, Stager, stagingBytesPerRow } from "./_staging.ts";
 import { checkInputs } from "./_validate.ts";
 import { type WorkerSource, workerSource } from "./_worker_source.ts";
 import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
@@ -58,6 +51,24 @@ const PROBE_ROWS = 32;
 interface Run {
   stopped: boolean;
   stop(reason: unknown): void;
+}
+
+/** Where a shard's outputs go: shared views, or addresses (`RunJob.outputSpans`). */
+type ShardOutputs = { refs: SharedRef[]; spans?: undefined } | {
+  spans: AddressRef[];
+  refs?: undefined;
+};
+
+/**
+ * The addressed outputs of the last failed calls, kept from the garbage collector: a worker
+ * terminated during a call (by `close()`) may still be inside a copy into one for a moment, and
+ * freed memory must not be written. A few calls' worth is plenty: a copy takes a millisecond.
+ */
+const failedOutputs: CallOutput[][] = [];
+
+function keepFromCollector(outputs: CallOutput[]): void {
+  failedOutputs.push(outputs);
+  if (failedOutputs.length > 4) failedOutputs.shift();
 }
 
 function rowShapeOf(shape: readonly (number | null)[]): number[] | null {
@@ -104,7 +115,10 @@ function checkSharedMemory(): void {
  * - Memory: inputs already in shared memory are used in place; others are copied into staging
  *   buffers of at most `maxStagingBytes` (64 MiB by default), window by window. Each worker also
  *   holds one `batchSize` batch of activations. Outputs are allocated once, in shared memory, and
- *   returned as they are.
+ *   returned as they are; on the native backend (`blas`, so with the FFI permission) they are
+ *   ordinary arrays that the workers write by address, which are freed and reused as soon as the
+ *   caller drops them (a `SharedArrayBuffer` lives on until every worker has collected its
+ *   garbage, so a large output meant fresh memory on every call).
  * - Stateful models are pinned: all rows run on one worker (the model's home worker), which keeps
  *   each sample index's state between calls, as Keras does across `predict` calls. Reset it with
  *   {@linkcode WorkerPool.resetStates}. The state is lost (zeros) if that worker is replaced.
@@ -576,11 +590,17 @@ export class WorkerPool implements AsyncDisposable {
     run: Run,
   ): Promise<Tensor[]> {
     const blas = Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas);
-    const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
-    let outputs: { tensor: Tensor; rows: SharedRows }[] | null = known.every((s) => s !== null)
-      ? handle.outputs.map((o, i) => sharedOutput(o.dtype, rows, known[i]!, blas))
-      : null;
     const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
+    // On the native backend (so with the FFI permission) the workers write the outputs by
+    // address when they all can: see CallOutput.
+    const byAddress = blas && slots.every((i) => this.#slots[i].writesAddresses);
+    const newOutput = (dtype: DType, shape: readonly number[]) =>
+      (byAddress ? CallOutput.addressed(dtype, rows, shape) : null) ??
+        CallOutput.shared(dtype, rows, shape, blas);
+    const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
+    let outputs: CallOutput[] | null = known.every((s) => s !== null)
+      ? handle.outputs.map((o, i) => newOutput(o.dtype, known[i]!))
+      : null;
     const perWindow = handle.stateful
       ? Math.max(rows, 1)
       : windowRows(rows, stagingBytesPerRow(inputs), this.#maxStaging);
@@ -595,65 +615,70 @@ export class WorkerPool implements AsyncDisposable {
       rowsDone += n;
       options.onProgress?.({ rowsDone, rowsTotal: rows, fraction: rows ? rowsDone / rows : 1 });
     };
-    for (const window of splitRows(0, rows, perWindow)) {
-      if (run.stopped) break;
-      const staged = stager.open(window);
-      const refsIn = (r: RowRange) => {
-        stager.fill(r);
-        return staged.map((s) => rowsRef(s, r));
-      };
-      let start = window.start;
-      if (!outputs) {
-        // Output shapes depend on the input (e.g. unknown timesteps): run one model batch first
-        // and size the outputs from what it returns.
-        const probeRows = handle.stateful ? rows : (options.batchSize ?? PROBE_ROWS);
-        const first = { start, end: Math.min(window.end, start + probeRows) };
-        const reply = await this.#runShard(
-          slots[0],
-          handle,
-          first,
-          refsIn(first),
-          null,
-          options,
-          run,
-          rows,
-        );
-        outputs = reply.results!.map((r) => sharedOutput(r.dtype, rows, r.shape.slice(1), blas));
-        reply.results!.forEach((r, i) => {
-          viewOf(rowsRef(outputs![i].rows, first)).set(typedOver(r.dtype, r.data));
-        });
-        progress(first.end - first.start);
-        start = first.end;
-        if (start === window.end) continue;
-      }
-      const cursor = handle.stateful
-        ? new ShardCursor(start, window.end, 1, window.end - start)
-        : new ShardCursor(
-          start,
-          window.end,
-          slots.length,
-          options.shardRows,
-          options.batchSize,
-          pacesFirst(window.end - start, slots.length, blas),
-        );
-      const outs = outputs;
-      const pace = new WorkerPace(slots.length);
-      const loop = async (slot: number, at: number) => {
-        for (
-          let shard = cursor.take(pace.of(at));
-          shard && !run.stopped;
-          shard = cursor.take(pace.of(at))
-        ) {
-          const refsOut = outs.map((o) => rowsRef(o.rows, shard!));
-          pace.start(at, shard.end - shard.start);
-          await this.#runShard(slot, handle, shard, refsIn(shard), refsOut, options, run, rows);
-          pace.finish(at);
-          if (!run.stopped) progress(shard.end - shard.start);
+    try {
+      for (const window of splitRows(0, rows, perWindow)) {
+        if (run.stopped) break;
+        const staged = stager.open(window);
+        const refsIn = (r: RowRange) => {
+          stager.fill(r);
+          return staged.map((s) => rowsRef(s, r));
+        };
+        let start = window.start;
+        if (!outputs) {
+          // Output shapes depend on the input (e.g. unknown timesteps): run one model batch first
+          // and size the outputs from what it returns.
+          const probeRows = handle.stateful ? rows : (options.batchSize ?? PROBE_ROWS);
+          const first = { start, end: Math.min(window.end, start + probeRows) };
+          const reply = await this.#runShard(
+            slots[0],
+            handle,
+            first,
+            refsIn(first),
+            null,
+            options,
+            run,
+            rows,
+          );
+          outputs = reply.results!.map((r) => newOutput(r.dtype, r.shape.slice(1)));
+          reply.results!.forEach((r, i) => outputs![i].write(first, r.data));
+          progress(first.end - first.start);
+          start = first.end;
+          if (start === window.end) continue;
         }
-      };
-      const settled = await Promise.allSettled(slots.map(loop));
-      const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
+        const cursor = handle.stateful
+          ? new ShardCursor(start, window.end, 1, window.end - start)
+          : new ShardCursor(
+            start,
+            window.end,
+            slots.length,
+            options.shardRows,
+            options.batchSize,
+            pacesFirst(window.end - start, slots.length, blas),
+          );
+        const outs = outputs;
+        const pace = new WorkerPace(slots.length);
+        const loop = async (slot: number, at: number) => {
+          for (
+            let shard = cursor.take(pace.of(at));
+            shard && !run.stopped;
+            shard = cursor.take(pace.of(at))
+          ) {
+            const into: ShardOutputs = outs[0]?.addressed
+              ? { spans: outs.map((o) => o.span(shard!)) }
+              : { refs: outs.map((o) => o.ref(shard!)) };
+            pace.start(at, shard.end - shard.start);
+            await this.#runShard(slot, handle, shard, refsIn(shard), into, options, run, rows);
+            pace.finish(at);
+            if (!run.stopped) progress(shard.end - shard.start);
+          }
+        };
+        const settled = await Promise.allSettled(slots.map(loop));
+        const failed = settled.find((s) => s.status === "rejected");
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+      }
+    } catch (e) {
+      if (outputs?.some((o) => o.addressed)) keepFromCollector(outputs);
+      throw e;
     }
     if (run.stopped) throw new Error("predict was stopped");
     return outputs!.map((o) => o.tensor);
@@ -664,7 +689,7 @@ export class WorkerPool implements AsyncDisposable {
     handle: ModelHandle,
     shard: RowRange,
     inputs: SharedRef[],
-    outputs: SharedRef[] | null,
+    outputs: ShardOutputs | null,
     options: PredictOptions,
     run: Run,
     rows: number,
@@ -679,7 +704,8 @@ export class WorkerPool implements AsyncDisposable {
         jobId: ++this.#jobIds,
         handle: loadSpecOf(handle).id,
         inputs,
-        outputs,
+        outputs: outputs?.refs ?? null,
+        outputSpans: outputs?.spans,
         batchSize: options.batchSize,
         blas: options.blas ?? this.#blasRequest ?? modelOf(handle).blas,
         foldBatchNorm: options.foldBatchNorm ?? modelOf(handle).foldBatchNorm,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Tensor } from "@kerno/tensor";
+import { addressesAvailable, Tensor } from "@kerno/tensor";
 import { type FaultMode, injectFault } from "./_faults.ts";
 import { type PoolOptions, WorkerPool } from "./mod.ts";
 import { type StubConfig, StubModel } from "./testdata/stub_model.ts";
@@ -176,6 +176,55 @@ Deno.test("WorkerPool.predict fails on a worker fault naming the shard, then rec
       /^Shard of rows 0\.\.5 \(of 6\) failed on worker 0: Error: injected fault \(test hook\)$/,
   });
   assertSame(await pool.predictFlat(open, x), open.predictFlat([x]));
+});
+
+// libc is opened before the tests: a library opened inside one trips the resource sanitizer.
+const addresses = addressesAvailable();
+
+Deno.test({
+  name: "WorkerPool.predict on the native backend has workers write ordinary outputs by address",
+  ignore: !addresses,
+  async fn() {
+    await using pool = await stubPool(2);
+    const model = stub({ timesteps: 2 });
+    for (const rows of [1, 37]) {
+      const x = input(rows, 2, 3, rows);
+      const want = model.predictFlat([x]);
+      for (const shardRows of [undefined, 1, 5]) {
+        const got = await pool.predictFlat(model, x, { shardRows, blas: true });
+        assertSame(got, want);
+        assert.ok(got[0].data.buffer instanceof ArrayBuffer, `rows ${rows} shardRows ${shardRows}`);
+      }
+    }
+    // Unknown output shapes: the probe batch's rows are sent back, the rest written by address.
+    const open = stub();
+    const x = input(40, 2, 3);
+    const got = await pool.predictFlat(open, x, { blas: true, batchSize: 8 });
+    assertSame(got, open.predictFlat([x]));
+    assert.ok(got[0].data.buffer instanceof ArrayBuffer);
+    // Without the native backend the outputs stay in shared memory.
+    const shared = await pool.predictFlat(model, x);
+    assert.ok(shared[0].data.buffer instanceof SharedArrayBuffer);
+  },
+});
+
+Deno.test({
+  name: "WorkerPool.predict by address fails on a worker fault naming the shard, then recovers",
+  ignore: !addresses,
+  async fn() {
+    await using pool = await stubPool(2);
+    const model = stub({ timesteps: 2 });
+    const x = input(6, 2, 3);
+    const want = model.predictFlat([x]);
+    for (const mode of ["throw", "exit", "terminate"] as const) {
+      injectFault(pool, mode, 1);
+      await assert.rejects(
+        pool.predictFlat(model, x, { shardRows: 3, blas: true }),
+        /^Error: Shard of rows 3\.\.5 \(of 6\) failed on worker 1: /,
+      );
+      assertSame(await pool.predictFlat(model, x, { blas: true }), want);
+    }
+  },
 });
 
 Deno.test("WorkerPool.predict pins a stateful model to one worker, which keeps its state", async () => {

@@ -14,6 +14,7 @@ import { hasDlopen, permissionState } from "./_blas_ffi.ts";
 const LIBC_SYMBOLS = {
   madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   mincore: { parameters: ["pointer", "usize", "buffer"], result: "i32" },
+  memcpy: { parameters: ["usize", "buffer", "usize"], result: "usize" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
@@ -95,4 +96,36 @@ export function freshFloat32Array(length: number, hugePages: boolean): Float32Ar
   const a = new Float32Array(length);
   if (hugePages) adviseHugePages(a);
   return a;
+}
+
+/**
+ * Internal: whether {@linkcode addressOf} and {@linkcode copyToAddress} work in this thread (Linux,
+ * the FFI permission, libc).
+ */
+export function addressesAvailable(): boolean {
+  return openLibc() !== null;
+}
+
+/**
+ * Internal: the address of `view`'s first byte, for {@linkcode copyToAddress} in another thread;
+ * null where there is no libc or FFI permission.
+ */
+export function addressOf(view: ArrayBufferView): number | null {
+  if (openLibc() === null || view.byteLength === 0) return null;
+  const pointer = Deno.UnsafePointer.of(view as unknown as BufferSource);
+  return pointer === null ? null : Number(Deno.UnsafePointer.value(pointer));
+}
+
+/**
+ * Internal: copies all of `source` to the memory at `address` (from {@linkcode addressOf}), which
+ * the caller keeps alive and at least `source.byteLength` long.
+ */
+export function copyToAddress(address: number, source: ArrayBufferView): void {
+  const c = openLibc();
+  if (c === null) throw new Error("copyToAddress needs libc and the FFI permission");
+  if (source.byteLength === 0) return;
+  if (!Number.isSafeInteger(address) || address <= 0) {
+    throw new RangeError(`copyToAddress: expected a memory address, found ${address}`);
+  }
+  c.memcpy(BigInt(address), source as unknown as BufferSource, BigInt(source.byteLength));
 }

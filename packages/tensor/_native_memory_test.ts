@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  addressesAvailable,
+  addressOf,
   adviseHugePages,
+  copyToAddress,
   freshFloat32Array,
   HUGE_PAGE_MIN_BYTES,
   hugePagesAvailable,
@@ -54,4 +57,40 @@ Deno.test("freshFloat32Array is zero-filled with or without huge pages", () => {
     assert.equal(a.length, 2 * 1024 * 1024);
     assert.equal(a[0] + a[a.length - 1], 0);
   }
+});
+
+Deno.test("addresses are available exactly where huge pages are", () => {
+  assert.equal(addressesAvailable(), available);
+  if (!available) assert.equal(addressOf(new Float32Array(4)), null);
+});
+
+Deno.test({
+  name: "copyToAddress writes a source into the middle of an array, by its address",
+  ignore: !linux || !ffi,
+  fn() {
+    const target = new Float32Array(new ArrayBuffer(40));
+    const address = addressOf(target);
+    assert.ok(address !== null && address > 0);
+    copyToAddress(address + 3 * 4, Float32Array.of(1.5, -2, 3.25));
+    assert.deepEqual(Array.from(target), [0, 0, 0, 1.5, -2, 3.25, 0, 0, 0, 0]);
+    const shared = new Int32Array(new SharedArrayBuffer(16));
+    copyToAddress(addressOf(shared)!, Int32Array.of(7, 8));
+    assert.deepEqual(Array.from(shared), [7, 8, 0, 0]);
+    copyToAddress(address, new Float32Array(0));
+    assert.equal(target[0], 0);
+    assert.equal(addressOf(new Float32Array(0)), null);
+  },
+});
+
+Deno.test({
+  name: "copyToAddress refuses what is not an address, before any write",
+  ignore: !linux || !ffi,
+  fn() {
+    for (const bad of [0, -8, 1.5, 2 ** 60]) {
+      assert.throws(
+        () => copyToAddress(bad, Float32Array.of(1)),
+        new RangeError(`copyToAddress: expected a memory address, found ${bad}`),
+      );
+    }
+  },
 });

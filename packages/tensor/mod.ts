@@ -35,7 +35,13 @@ export {
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
 export { blasStatus, resultArray, resultsOnHugePages, useBlas, withBlas } from "./blas.ts";
-export { adviseHugePages, hugePagesAvailable } from "./_native_memory.ts";
+export {
+  addressesAvailable,
+  addressOf,
+  adviseHugePages,
+  copyToAddress,
+  hugePagesAvailable,
+} from "./_native_memory.ts";
 export { coreProductOnBlas, gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
 export * from "./conv_geometry.ts";
