@@ -6,6 +6,7 @@
  */
 import { checkOneOutput, type PredictInput, toInputTensors } from "@kerno/model";
 import {
+  addressesAvailable,
   type BlasRequest,
   type BlasStatus,
   blasStatus,
@@ -52,6 +53,13 @@ interface Run {
   stopped: boolean;
   stop(reason: unknown): void;
 }
+
+/**
+ * Whether this thread can hand the workers output addresses (Linux, the FFI permission). libc is
+ * opened here, when the module loads, and not inside a later call: a test that created a pool
+ * would otherwise see a library it did not open as a leaked resource.
+ */
+const ADDRESSES = addressesAvailable();
 
 /** Where a shard's outputs go: shared views, or addresses (`RunJob.outputSpans`). */
 type ShardOutputs = { refs: SharedRef[]; spans?: undefined } | {
@@ -114,11 +122,10 @@ function checkSharedMemory(): void {
  * - Requests run one at a time, in arrival order (FIFO).
  * - Memory: inputs already in shared memory are used in place; others are copied into staging
  *   buffers of at most `maxStagingBytes` (64 MiB by default), window by window. Each worker also
- *   holds one `batchSize` batch of activations. Outputs are allocated once, in shared memory, and
- *   returned as they are; on the native backend (`blas`, so with the FFI permission) they are
- *   ordinary arrays that the workers write by address, which are freed and reused as soon as the
- *   caller drops them (a `SharedArrayBuffer` lives on until every worker has collected its
- *   garbage, so a large output meant fresh memory on every call).
+ *   holds one `batchSize` batch of activations. Outputs are allocated once and returned as they
+ *   are: with the FFI permission, ordinary arrays that the workers write by address, freed as
+ *   soon as the caller drops them; otherwise (or with `sharedOutputs`) in shared memory, which
+ *   lives on until every worker has collected its garbage.
  * - Stateful models are pinned: all rows run on one worker (the model's home worker), which keeps
  *   each sample index's state between calls, as Keras does across `predict` calls. Reset it with
  *   {@linkcode WorkerPool.resetStates}. The state is lost (zeros) if that worker is replaced.
@@ -145,6 +152,7 @@ export class WorkerPool implements AsyncDisposable {
   #current: Run | null = null;
   #jobIds = 0;
   #maxStaging: number;
+  #sharedOutputs = false;
   /** The staging buffer of the last call, kept for the next one (at most `maxStagingBytes` plus alignment). */
   #spare: SharedArrayBuffer | null = null;
   /** The backend the workers' products run on, when `create` was given one. */
@@ -197,10 +205,15 @@ export class WorkerPool implements AsyncDisposable {
     if (blas !== undefined && typeof blas !== "boolean" && typeof blas !== "string") {
       throw new TypeError(`blas must be true, false or a library path, received ${blas}`);
     }
+    const shared = options.sharedOutputs ?? false;
+    if (typeof shared !== "boolean") {
+      throw new TypeError(`sharedOutputs must be true or false, received ${shared}`);
+    }
     checkSharedMemory();
     const source = workerSource(options.workerUrl);
     const setup = setupUrls(options.setup);
     const pool = new WorkerPool(workers, source, staging, setup);
+    pool.#sharedOutputs = shared;
     if (blas !== undefined) {
       // Vetted here once (its one line, if any); the workers then all run the same backend.
       pool.#blasStatus = withBlas(blas, blasStatus);
@@ -591,9 +604,9 @@ export class WorkerPool implements AsyncDisposable {
   ): Promise<Tensor[]> {
     const blas = Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas);
     const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
-    // On the native backend (so with the FFI permission) the workers write the outputs by
-    // address when they all can: see CallOutput.
-    const byAddress = blas && slots.every((i) => this.#slots[i].writesAddresses);
+    // With the FFI permission the workers write the outputs by address: see CallOutput.
+    const byAddress = !this.#sharedOutputs && ADDRESSES &&
+      slots.every((i) => this.#slots[i].writesAddresses);
     const newOutput = (dtype: DType, shape: readonly number[]) =>
       (byAddress ? CallOutput.addressed(dtype, rows, shape) : null) ??
         CallOutput.shared(dtype, rows, shape, blas);

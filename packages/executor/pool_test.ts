@@ -5,6 +5,8 @@ import { type PoolOptions, WorkerPool } from "./mod.ts";
 import { type StubConfig, StubModel } from "./testdata/stub_model.ts";
 
 const workerUrl = new URL("./testdata/stub_worker.ts", import.meta.url);
+/** Whether the workers write outputs by address (Linux, the FFI permission). */
+const addresses = addressesAvailable();
 
 function stubPool(workers: number, extra: PoolOptions = {}): Promise<WorkerPool> {
   return WorkerPool.create({ workers, oversubscribe: true, workerUrl, ...extra });
@@ -54,7 +56,10 @@ Deno.test("WorkerPool.predict nests outputs like the model and handles two input
   const got = await pool.predict(model, [x, b]);
   assert.ok(Array.isArray(got));
   assertSame(got as Tensor[], model.predictFlat([x, b]));
-  assert.ok((got as Tensor[])[0].data.buffer instanceof SharedArrayBuffer);
+  const buffer = (got as Tensor[])[0].data.buffer;
+  assert.ok(
+    addresses ? !(buffer instanceof SharedArrayBuffer) : buffer instanceof SharedArrayBuffer,
+  );
 });
 
 Deno.test("WorkerPool.predict uses shared inputs in place and stages others in bounded windows", async () => {
@@ -178,11 +183,8 @@ Deno.test("WorkerPool.predict fails on a worker fault naming the shard, then rec
   assertSame(await pool.predictFlat(open, x), open.predictFlat([x]));
 });
 
-// libc is opened before the tests: a library opened inside one trips the resource sanitizer.
-const addresses = addressesAvailable();
-
 Deno.test({
-  name: "WorkerPool.predict on the native backend has workers write ordinary outputs by address",
+  name: "WorkerPool.predict with the FFI permission has workers write ordinary outputs by address",
   ignore: !addresses,
   async fn() {
     await using pool = await stubPool(2);
@@ -191,7 +193,7 @@ Deno.test({
       const x = input(rows, 2, 3, rows);
       const want = model.predictFlat([x]);
       for (const shardRows of [undefined, 1, 5]) {
-        const got = await pool.predictFlat(model, x, { shardRows, blas: true });
+        const got = await pool.predictFlat(model, x, { shardRows });
         assertSame(got, want);
         assert.ok(got[0].data.buffer instanceof ArrayBuffer, `rows ${rows} shardRows ${shardRows}`);
       }
@@ -199,30 +201,37 @@ Deno.test({
     // Unknown output shapes: the probe batch's rows are sent back, the rest written by address.
     const open = stub();
     const x = input(40, 2, 3);
-    const got = await pool.predictFlat(open, x, { blas: true, batchSize: 8 });
+    const got = await pool.predictFlat(open, x, { batchSize: 8 });
     assertSame(got, open.predictFlat([x]));
     assert.ok(got[0].data.buffer instanceof ArrayBuffer);
-    // Without the native backend the outputs stay in shared memory.
-    const shared = await pool.predictFlat(model, x);
-    assert.ok(shared[0].data.buffer instanceof SharedArrayBuffer);
+    await using sharing = await stubPool(2, { sharedOutputs: true });
+    for (const m of [model, open]) {
+      const shared = await sharing.predictFlat(m, x, { batchSize: 8 });
+      assertSame(shared, m.predictFlat([x]));
+      assert.ok(shared[0].data.buffer instanceof SharedArrayBuffer);
+    }
+    await assert.rejects(stubPool(1, { sharedOutputs: "yes" as unknown as boolean }), {
+      name: "TypeError",
+      message: "sharedOutputs must be true or false, received yes",
+    });
   },
 });
 
 Deno.test({
-  name: "WorkerPool.predict by address fails on a worker fault naming the shard, then recovers",
-  ignore: !addresses,
+  name:
+    "WorkerPool.predict into shared outputs fails on a worker fault naming the shard, then recovers",
   async fn() {
-    await using pool = await stubPool(2);
+    await using pool = await stubPool(2, { sharedOutputs: true });
     const model = stub({ timesteps: 2 });
     const x = input(6, 2, 3);
     const want = model.predictFlat([x]);
     for (const mode of ["throw", "exit", "terminate"] as const) {
       injectFault(pool, mode, 1);
       await assert.rejects(
-        pool.predictFlat(model, x, { shardRows: 3, blas: true }),
+        pool.predictFlat(model, x, { shardRows: 3 }),
         /^Error: Shard of rows 3\.\.5 \(of 6\) failed on worker 1: /,
       );
-      assertSame(await pool.predictFlat(model, x, { blas: true }), want);
+      assertSame(await pool.predictFlat(model, x), want);
     }
   },
 });

@@ -136,6 +136,16 @@ export interface PoolOptions {
    * `model.predict` with the same backend, for any worker count and shard size.
    */
   blas?: BlasRequest;
+  /**
+   * Return outputs in `SharedArrayBuffer`s even where the workers could write ordinary arrays
+   * (default false). With the FFI permission (Linux) the workers write each output by address
+   * into an ordinary `ArrayBuffer` that none of them holds, so it is freed as soon as you drop
+   * it; a shared output is freed only once every worker has collected its garbage, which can
+   * take many calls (W3's 26 MB output per call grew a process to 1 GB). Ask for shared outputs
+   * to hand them to workers of your own without a copy. Without the FFI permission, outputs are
+   * always shared.
+   */
+  sharedOutputs?: boolean;
 }
 
 /** Progress of one {@linkcode WorkerPool.predict} call, reported after each finished shard. */
