@@ -216,11 +216,13 @@ function runIntoAddresses(
             `shape [${shape.join(", ")}]`,
         );
       }
-      const n = elementsOf(shape);
-      if (y.data.length !== n) {
-        throw new RangeError(`Output ${i} holds ${y.data.length} values for ${n} elements`);
+      const perRow = elementsOf(s.shape.slice(1));
+      if (y.data.length !== (b - a) * perRow) {
+        throw new RangeError(
+          `Output ${i} holds ${y.data.length} values for ${(b - a) * perRow} elements`,
+        );
       }
-      copyToAddress(s.address + a * (n / (b - a)) * bytesPerElement(s.dtype), y.data);
+      copyToAddress(s.address + a * perRow * bytesPerElement(s.dtype), y.data);
     });
   }
 }

@@ -607,12 +607,18 @@ export class WorkerPool implements AsyncDisposable {
     // With the FFI permission the workers write the outputs by address: see CallOutput.
     const byAddress = !this.#sharedOutputs && ADDRESSES &&
       slots.every((i) => this.#slots[i].writesAddresses);
-    const newOutput = (dtype: DType, shape: readonly number[]) =>
-      (byAddress ? CallOutput.addressed(dtype, rows, shape) : null) ??
-        CallOutput.shared(dtype, rows, shape, blas);
+    // All by address or all shared: a shard's job names its outputs one way.
+    const newOutputs = (specs: readonly { dtype: DType; shape: readonly number[] }[]) => {
+      const addressed = byAddress
+        ? specs.map((o) => CallOutput.addressed(o.dtype, rows, o.shape))
+        : [];
+      return byAddress && addressed.every((o) => o !== null)
+        ? addressed as CallOutput[]
+        : specs.map((o) => CallOutput.shared(o.dtype, rows, o.shape, blas));
+    };
     const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
     let outputs: CallOutput[] | null = known.every((s) => s !== null)
-      ? handle.outputs.map((o, i) => newOutput(o.dtype, known[i]!))
+      ? newOutputs(handle.outputs.map((o, i) => ({ dtype: o.dtype, shape: known[i]! })))
       : null;
     const perWindow = handle.stateful
       ? Math.max(rows, 1)
@@ -652,7 +658,9 @@ export class WorkerPool implements AsyncDisposable {
             run,
             rows,
           );
-          outputs = reply.results!.map((r) => newOutput(r.dtype, r.shape.slice(1)));
+          outputs = newOutputs(
+            reply.results!.map((r) => ({ dtype: r.dtype, shape: r.shape.slice(1) })),
+          );
           reply.results!.forEach((r, i) => outputs![i].write(first, r.data));
           progress(first.end - first.start);
           start = first.end;
