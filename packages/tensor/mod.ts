@@ -35,12 +35,14 @@ export {
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
 export { blasStatus, resultArray, resultsOnHugePages, useBlas, withBlas } from "./blas.ts";
+export { copyRows } from "./row_copy.ts";
 export {
   addressesAvailable,
   addressOf,
   adviseHugePages,
   copyToAddress,
   hugePagesAvailable,
+  prefaultAddress,
 } from "./_native_memory.ts";
 export { coreProductOnBlas, gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";

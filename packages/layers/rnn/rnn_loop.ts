@@ -1,4 +1,5 @@
 import {
+  copyRows,
   type F32,
   ResidentArray,
   ResidentMemoryError,
@@ -137,11 +138,8 @@ function storeStep(
   batch: number,
   width: number,
 ): void {
-  const data = seq.data, rowStride = seq.rowStride;
-  let dst = seq.offset + (seq.reverse ? T - 1 - s : s) * seq.stepStride;
-  for (let b = 0, src = 0; b < batch; b++, src += width, dst += rowStride) {
-    for (let j = 0; j < width; j++) data[dst + j] = out[src + j];
-  }
+  const dst = seq.offset + (seq.reverse ? T - 1 - s : s) * seq.stepStride;
+  copyRows(seq.data, dst, seq.rowStride, out, 0, width, batch, width);
 }
 
 /** Input rows projected per call of the first cell's `project` (one timestep at least). */

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import type { F32 } from "./tensor.ts";
+import { copyRows, copyRowsPlain } from "./row_copy.ts";
+import { copyRowsNative, rowCopyCode } from "./_native_copy.ts";
+import { nativeSupport } from "./_native_exec.ts";
+import { useBlas, withBlas } from "./blas.ts";
+
+// Opened before the tests: a library opened inside one trips the resource sanitizer.
+useBlas(true, { quiet: true });
+useBlas(false);
+const support = nativeSupport();
+const native = "ok" in support;
+if (!native) {
+  console.log(`generated row copy tests skipped: ${"reason" in support ? support.reason : ""}`);
+}
+
+/** Floats whose bits are all distinct, NaN payloads and negative zero among them. */
+function patterned(n: number): Float32Array {
+  const bits = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    bits[i] = (Math.imul(i + 1, 0x9e3779b1) >>> 0) ^ (i % 7 === 0 ? 0x7fc00000 : 0);
+  }
+  bits[0] = 0x80000000; // -0
+  bits[1] = 0x7f800001; // a signalling NaN
+  return new Float32Array(bits.buffer);
+}
+
+function bitsOf(a: Float32Array): number[] {
+  return [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+}
+
+/** The copy bit for bit, through integer views: the oracle of the generated code. */
+function copyBits(
+  dst: F32,
+  dOff: number,
+  dStride: number,
+  src: F32,
+  sOff: number,
+  sStride: number,
+  rows: number,
+  width: number,
+): void {
+  const d = new Uint32Array(dst.buffer, dst.byteOffset, dst.length);
+  const s = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < width; j++) d[dOff + r * dStride + j] = s[sOff + r * sStride + j];
+  }
+}
+
+// rows, width, destination offset and stride, source offset and stride
+const SHAPES: [number, number, number, number, number, number][] = [
+  [1, 1, 0, 1, 0, 1],
+  [3, 5, 2, 9, 1, 5],
+  [7, 13, 3, 20, 0, 16],
+  [256, 64, 64, 12800, 0, 64], // W3's backward direction, 100 steps of 128 a row
+  [4, 200, 0, 200, 10, 250],
+];
+
+Deno.test("copyRowsPlain: each row to its place, nothing else touched", () => {
+  const dst = new Float32Array(12).fill(-1);
+  copyRowsPlain(dst, 1, 5, new Float32Array([1, 2, 3, 4, 5, 6]), 0, 3, 2, 3);
+  assert.deepEqual([...dst], [-1, 1, 2, 3, -1, -1, 4, 5, 6, -1, -1, -1]);
+});
+
+Deno.test({
+  name: "copyRowsNative: every row's bits to its place, NaN payloads and -0 included",
+  ignore: !native,
+  fn() {
+    for (const [rows, width, dOff, dStride, sOff, sStride] of SHAPES) {
+      const src = patterned(sOff + (rows - 1) * sStride + width + 3);
+      const want = patterned(dOff + (rows - 1) * dStride + width + 5).map(() => 7);
+      const got = want.slice();
+      copyBits(want, dOff, dStride, src, sOff, sStride, rows, width);
+      assert.equal(copyRowsNative(got, dOff, dStride, src, sOff, sStride, rows, width), true);
+      assert.deepEqual(bitsOf(got), bitsOf(want), `${rows}×${width}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "copyRowsNative: a row outside its array or a detached array is refused before any copy",
+  ignore: !native,
+  fn() {
+    const dst = new Float32Array(10);
+    const src = new Float32Array(10).fill(1);
+    assert.throws(
+      () => copyRowsNative(dst, 4, 4, src, 0, 2, 2, 4),
+      /row copy: destination \(2×4 at offset 4, leading dimension 4\) does not fit its array of 10 elements/,
+    );
+    assert.deepEqual([...dst], new Array(10).fill(0));
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const view = new Float32Array(memory.buffer, 0, 16);
+    memory.grow(1);
+    assert.throws(
+      () => copyRowsNative(dst, 0, 2, view, 0, 2, 2, 2),
+      /row copy: source is empty or its buffer was detached/,
+    );
+  },
+});
+
+Deno.test("copyRows: the same values on the BLAS backend's path as off it", () => {
+  const [rows, width, dOff, dStride, sOff, sStride] = SHAPES[3];
+  const src = patterned(sOff + (rows - 1) * sStride + width);
+  const plain = new Float32Array(dOff + (rows - 1) * dStride + width);
+  copyRows(plain, dOff, dStride, src, sOff, sStride, rows, width);
+  const onBlas = new Float32Array(plain.length);
+  withBlas(true, () => copyRows(onBlas, dOff, dStride, src, sOff, sStride, rows, width));
+  assert.deepEqual([...onBlas].map(String), [...plain].map(String));
+  assert.equal(onBlas[dOff + dStride + 2], src[sOff + sStride + 2]);
+  assert.equal(plain[dOff + dStride + 2], src[sOff + sStride + 2]);
+});
+
+Deno.test("rowCopyCode: loads its block, then one rep movsb a row", () => {
+  const code = [...rowCopyCode()];
+  assert.deepEqual(code.slice(0, 7), [0x4c, 0x8b, 0x87, 0x00, 0x00, 0x00, 0x00]); // mov r8, [rdi]
+  assert.equal(code.filter((b, i) => b === 0xf3 && code[i + 1] === 0xa4).length, 1);
+  assert.deepEqual(code.slice(-3), [0x31, 0xc0, 0xc3]); // xor eax, eax; ret
+});
