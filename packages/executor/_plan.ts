@@ -35,7 +35,8 @@ const TAIL_ROWS = 128;
  * - with `paceFirst` (the default), a worker's first shard is 3/4 of an even share of all the
  *   rows, and from then on, given the workers' {@linkcode Pace}, each shard is sized so that the
  *   asking worker and the others, taking the rest, end together ({@linkcode balancedRows}); a
- *   worker takes all that is left rather than leave fewer than 8 rows behind it. Two shards a
+ *   worker takes all that is left rather than leave behind fewer rows than 2 ms of another's
+ *   work or 8 ({@linkcode leftBehindRows}). Two shards a
  *   worker when the workers go alike: each shard costs a message round trip through the main
  *   thread (0.4–0.5 ms between a worker's shards here) and smaller shards read a big layer's
  *   recurrent weights again at every step; on two vCPUs of unequal speed the paced shards still
@@ -93,7 +94,7 @@ export class ShardCursor {
       const tail = Math.min(this.#batch, TAIL_ROWS);
       const paced = () => {
         const own = Math.max(Math.min(MIN_PACED_ROWS, left), Math.ceil(balancedRows(left, pace!)));
-        return left - own >= MIN_PACED_ROWS ? own : left;
+        return left - own >= leftBehindRows(pace!) ? own : left;
       };
       const rounds = this.#paceFirst && this.#rows >= 4 * MIN_PACED_ROWS * this.#workers;
       if (share >= this.#batch) n = Math.ceil(share / this.#batch) * this.#batch;
@@ -145,6 +146,22 @@ export function pacesFirst(rows: number, workers: number, blas: boolean): boolea
 
 /** The smallest shard a paced take hands out (unless fewer rows are left). */
 const MIN_PACED_ROWS = 8;
+
+/**
+ * The least work, in milliseconds at the pace of the fastest other worker, that a paced take
+ * leaves behind for a shard of its own; less, and the asking worker takes it too. A last small
+ * shard costs its worker a round trip through the main thread and the model's fixed costs per
+ * call: W1 and W3 on the BLAS backend, 2 workers, spent 0.6–4.5 ms beyond their compute on tail
+ * shards of 8 to 39 rows (each ending the call), where the asking worker would have done the
+ * rows in 0.5–2.6 ms.
+ */
+const LEFT_BEHIND_MS = 2;
+
+/** Rows a paced take must leave behind, if any: {@linkcode LEFT_BEHIND_MS} of work, 8 rows at least. */
+export function leftBehindRows(pace: Pace): number {
+  const fastest = pace.others.reduce((r, o) => Math.max(r, o.rate), 0);
+  return Math.max(MIN_PACED_ROWS, Math.ceil(LEFT_BEHIND_MS * fastest));
+}
 
 /** How fast the workers of a call go: what {@linkcode ShardCursor.take} balances the tail with. */
 export interface Pace {

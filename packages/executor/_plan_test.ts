@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   balancedRows,
+  leftBehindRows,
   pacesFirst,
   ShardCursor,
   splitRows,
@@ -102,6 +103,27 @@ Deno.test("ShardCursor sizes the tail shards from the pace, never below 8 rows",
     start: 256,
     end: 264,
   });
+});
+
+Deno.test("ShardCursor leaves no tail under 2 ms of the fastest other worker's pace", () => {
+  assert.equal(leftBehindRows({ rate: 1, others: [{ rate: 3, freeIn: 0 }] }), 8);
+  assert.equal(leftBehindRows({ rate: 15, others: [{ rate: 14.8, freeIn: 2 }] }), 30);
+  assert.equal(leftBehindRows({ rate: 1, others: [] }), 8);
+  const cursor = new ShardCursor(0, 1024, 2, undefined, 1024, true);
+  assert.deepEqual(cursor.take(), { start: 0, end: 384 });
+  assert.deepEqual(cursor.take(), { start: 384, end: 768 });
+  // W1 with BLAS: 256 left at 15 rows/ms each, the other busy for 1.5 ms more: 15T + 15(T −
+  // 2.25) = 256 gives 145 rows and leaves 111, over 30: paced.
+  const w1 = { rate: 15, others: [{ rate: 15, freeIn: 1.5 }] };
+  assert.deepEqual(cursor.take(w1), { start: 768, end: 913 });
+  // 111 left, the other busy for 4 ms more: 15T + 15(T − 4.75) = 111 gives this worker 91.1
+  // rows and leaves it 19, under 2 ms of its work (30 rows): this worker takes all 111.
+  assert.deepEqual(cursor.take({ rate: 15, others: [{ rate: 15, freeIn: 4 }] }), {
+    start: 913,
+    end: 1024,
+  });
+  assert.equal(balancedRows(111, { rate: 15, others: [{ rate: 15, freeIn: 4 }] }), 91.125);
+  assert.equal(cursor.take(w1), null);
 });
 
 Deno.test("ShardCursor paces every shard after a worker's first", () => {
