@@ -64,8 +64,9 @@ export interface RunJob {
   readonly outputs: readonly SharedRef[] | null;
   /**
    * Outputs named by memory address instead of `outputs` (which is then null): the worker writes
-   * them with `copyToAddress` and so never holds the output buffer, which the caller's thread can
-   * then free and reuse as soon as the caller drops the result.
+   * them in place through views it drops with the job (`viewAtAddress`), so it never keeps the
+   * output buffer, which the caller's thread can then free and reuse as soon as the caller drops
+   * the result.
    */
   readonly outputSpans?: readonly AddressRef[];
   /** `batchSize` passed on to the model's `predictFlat`. */

@@ -78,8 +78,9 @@ export function sharedOutput(
 /**
  * One flat output of a pool call: the tensor the caller gets, and how the workers reach its rows.
  * A shared output ({@linkcode sharedOutput}) is viewed by the workers. An addressed output is an
- * ordinary `ArrayBuffer` that the workers write by memory address: no worker holds a JavaScript
- * object of it, so it is freed as soon as the caller drops it and its pages serve the next call.
+ * ordinary `ArrayBuffer` that the workers write by memory address: no worker keeps a JavaScript
+ * object of it past its job, so it is freed as soon as the caller drops it and its pages serve the
+ * next call.
  * (A `SharedArrayBuffer` lives until every worker that was sent it has collected its garbage,
  * and the calling thread's collector is not pressed to free it either: each call of a large
  * model then wrote fresh memory, 26 MB for W3, faulted in page by page.)

@@ -9,11 +9,11 @@
 import {
   addressesAvailable,
   type BlasRequest,
-  copyToAddress,
   type DType,
   prefaultAddress,
   Tensor,
   type TensorData,
+  viewAtAddress,
   withDeterministicArithmetic,
 } from "@kerno/tensor";
 import { type ControlApi, type ControlEndpoint, exposeControl } from "./_control.ts";
@@ -153,56 +153,29 @@ function elementsOf(shape: readonly number[]): number {
   return n;
 }
 
-/** Scratch bytes per output a worker keeps between jobs; a larger batch's are let go after it. */
-const SCRATCH_KEPT_BYTES = 64 * 1024 * 1024;
-
 /**
- * Output buffers of this worker's own, reused from job to job, that a job with output addresses
- * computes each batch into before copying it out: their pages stay mapped, where a fresh output
- * per call would be mapped page by page again.
+ * Runs `job`'s rows batch by batch straight into the calling thread's outputs at their
+ * addresses: each batch's `into` views its rows there ({@linkcode viewAtAddress}), so the model
+ * writes the results in place, with no copy of its own. The views are dropped with the job,
+ * while the pool still holds the outputs.
  */
-class BatchScratch {
-  #buffers: (ArrayBuffer | undefined)[] = [];
-
-  /** Lets go of the buffers over {@linkcode SCRATCH_KEPT_BYTES}. */
-  trim(): void {
-    this.#buffers = this.#buffers.map((b) =>
-      b !== undefined && b.byteLength <= SCRATCH_KEPT_BYTES ? b : undefined
-    );
-  }
-
-  /** A typed array of `n` elements of `dtype` over scratch buffer `index`. */
-  view(index: number, dtype: DType, n: number): TensorData {
-    const bytes = n * bytesPerElement(dtype);
-    let buffer = this.#buffers[index];
-    if (buffer === undefined || buffer.byteLength < bytes) {
-      buffer = new ArrayBuffer(Math.max(bytes, 64));
-      this.#buffers[index] = buffer;
-    }
-    if (dtype === "float32") return new Float32Array(buffer, 0, n);
-    if (dtype === "int32") return new Int32Array(buffer, 0, n);
-    return new Uint8Array(buffer, 0, n);
-  }
-}
-
-/** Runs `job`'s rows batch by batch into `scratch` and copies each batch to its address. */
-function runIntoAddresses(
-  model: WorkerModel,
-  job: RunJob,
-  spans: readonly AddressRef[],
-  scratch: BatchScratch,
-): void {
+function runIntoAddresses(model: WorkerModel, job: RunJob, spans: readonly AddressRef[]): void {
   const rows = job.inputs[0]?.shape[0] ?? 0;
   const step = job.split ? job.batchSize ?? DEFAULT_BATCH : Math.max(rows, 1);
-  // A fresh output's pages, mapped in one call each rather than a fault each at the copies.
+  // A fresh output's pages, mapped in one call each rather than a fault each at the writes.
   for (const s of spans) {
     prefaultAddress(s.address, rows * elementsOf(s.shape.slice(1)) * bytesPerElement(s.dtype));
   }
   for (let a = 0; a < rows; a += step) {
     const b = Math.min(rows, a + step);
-    const into = spans.map((s, i) =>
-      scratch.view(i, s.dtype, (b - a) * elementsOf(s.shape.slice(1)))
-    );
+    const into = spans.map((s) => {
+      const perRow = elementsOf(s.shape.slice(1));
+      return viewAtAddress(
+        s.address + a * perRow * bytesPerElement(s.dtype),
+        s.dtype,
+        (b - a) * perRow,
+      );
+    });
     const ys = model.predictFlat(job.inputs.map((r) => view(subRows(r, a, b))), {
       batchSize: job.batchSize,
       blas: job.blas,
@@ -221,13 +194,13 @@ function runIntoAddresses(
             `shape [${shape.join(", ")}]`,
         );
       }
-      const perRow = elementsOf(s.shape.slice(1));
-      if (y.data.length !== (b - a) * perRow) {
+      if (y.data.length !== into[i].length) {
         throw new RangeError(
-          `Output ${i} holds ${y.data.length} values for ${(b - a) * perRow} elements`,
+          `Output ${i} holds ${y.data.length} values for ${into[i].length} elements`,
         );
       }
-      copyToAddress(s.address + a * perRow * bytesPerElement(s.dtype), y.data);
+      // A model that returned arrays of its own rather than filling `into`.
+      if (y.data !== into[i]) into[i].set(y.data as never);
     });
   }
 }
@@ -239,7 +212,6 @@ function runIntoAddresses(
 export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
   const scope = globalThis as unknown as WorkerScope;
   const models = new Map<number, WorkerModel>();
-  const scratch = new BatchScratch();
   const post = (m: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
   const api: ControlApi = {
@@ -279,11 +251,7 @@ export function serveWorker(factory: ModelFactory, setup?: SetupHook): void {
       const model = models.get(job.handle);
       if (!model) throw new RangeError(`Model ${job.handle} is not loaded in this worker`);
       if (job.outputSpans) {
-        try {
-          runIntoAddresses(model, job, job.outputSpans, scratch);
-        } finally {
-          scratch.trim();
-        }
+        runIntoAddresses(model, job, job.outputSpans);
       } else if (job.outputs === null || !job.split) {
         const ys = model.predictFlat(job.inputs.map(view), {
           batchSize: job.batchSize,

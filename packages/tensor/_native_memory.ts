@@ -10,6 +10,7 @@
  * @module
  */
 import { hasDlopen, permissionState } from "./_blas_ffi.ts";
+import type { DType } from "./tensor.ts";
 
 const LIBC_SYMBOLS = {
   madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
@@ -152,6 +153,42 @@ export function addressOf(view: ArrayBufferView): number | null {
   if (openLibc() === null || view.byteLength === 0) return null;
   const pointer = Deno.UnsafePointer.of(view as unknown as BufferSource);
   return pointer === null ? null : Number(Deno.UnsafePointer.value(pointer));
+}
+
+/**
+ * Internal: a typed array of `length` elements of `dtype` over the memory at `address` (from
+ * {@linkcode addressOf} in another thread), for writing results there in place. The memory is
+ * not the view's: the caller keeps its owner alive while the view is used, and drops the view
+ * after (it must not be kept, sent or transferred).
+ */
+export function viewAtAddress(
+  address: number,
+  dtype: DType,
+  length: number,
+): Float32Array | Int32Array | Uint8Array {
+  if (openLibc() === null) throw new Error("viewAtAddress needs libc and the FFI permission");
+  if (!Number.isSafeInteger(address) || address <= 0) {
+    throw new RangeError(`viewAtAddress: expected a memory address, found ${address}`);
+  }
+  const size = dtype === "bool" ? 1 : 4;
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`viewAtAddress: expected a length, found ${length}`);
+  }
+  if (length === 0) {
+    return dtype === "float32"
+      ? new Float32Array(0)
+      : dtype === "int32"
+      ? new Int32Array(0)
+      : new Uint8Array(0);
+  }
+  const pointer = Deno.UnsafePointer.create(BigInt(address));
+  if (pointer === null) throw new RangeError(`viewAtAddress: no pointer for ${address}`);
+  const buffer = Deno.UnsafePointerView.getArrayBuffer(pointer, length * size);
+  return dtype === "float32"
+    ? new Float32Array(buffer)
+    : dtype === "int32"
+    ? new Int32Array(buffer)
+    : new Uint8Array(buffer);
 }
 
 /**

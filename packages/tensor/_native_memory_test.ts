@@ -9,6 +9,7 @@ import {
   hugePagesAvailable,
   PREFAULT_MIN_BYTES,
   prefaultAddress,
+  viewAtAddress,
 } from "./_native_memory.ts";
 
 const linux = Deno.build.os === "linux";
@@ -119,5 +120,44 @@ Deno.test({
     const used = new Float32Array(PREFAULT_MIN_BYTES).map((_, i) => i);
     assert.equal(prefaultAddress(addressOf(used)!, used.byteLength), populated);
     assert.deepEqual([used[0], used[777], used[used.length - 1]], [0, 777, used.length - 1]);
+  },
+});
+
+Deno.test({
+  name: "viewAtAddress views an array's memory in place: reads its values, writes land in it",
+  ignore: !linux || !ffi,
+  fn() {
+    const owner = new Float32Array([1.5, -2, 3.25, 4, 5]);
+    const view = viewAtAddress(addressOf(owner)! + 4, "float32", 3);
+    assert.ok(view instanceof Float32Array);
+    assert.deepEqual([...view], [-2, 3.25, 4]);
+    view[2] = 9;
+    assert.deepEqual([...owner], [1.5, -2, 3.25, 9, 5]);
+    const ints = new Int32Array([7, 8]);
+    assert.deepEqual([...viewAtAddress(addressOf(ints)!, "int32", 2)], [7, 8]);
+    const bools = new Uint8Array([0, 1, 1]);
+    assert.deepEqual([...viewAtAddress(addressOf(bools)!, "bool", 3)], [0, 1, 1]);
+    assert.equal(viewAtAddress(addressOf(owner)!, "float32", 0).length, 0);
+  },
+});
+
+Deno.test({
+  name: "viewAtAddress refuses what is not an address or a length",
+  ignore: !linux || !ffi,
+  fn() {
+    assert.throws(
+      () => viewAtAddress(0, "float32", 4),
+      /viewAtAddress: expected a memory address, found 0/,
+    );
+    assert.throws(
+      () => viewAtAddress(2 ** 60, "float32", 4),
+      /expected a memory address, found 1152921504606847000/,
+    );
+    const at = addressOf(new Float32Array(4))!;
+    assert.throws(
+      () => viewAtAddress(at, "float32", -1),
+      /viewAtAddress: expected a length, found -1/,
+    );
+    assert.throws(() => viewAtAddress(at, "float32", 1.5), /expected a length, found 1.5/);
   },
 });

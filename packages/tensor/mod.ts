@@ -43,6 +43,7 @@ export {
   copyToAddress,
   hugePagesAvailable,
   prefaultAddress,
+  viewAtAddress,
 } from "./_native_memory.ts";
 export { coreProductOnBlas, gemmOnBlas } from "./_blas_core.ts";
 export type { BlasRequest, BlasStatus, UseBlasOptions } from "./blas.ts";
