@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyToAddress, hugePagesAvailable, Tensor } from "@kerno/tensor";
+import { hugePagesAvailable, Tensor, viewAtAddress } from "@kerno/tensor";
 import {
   CallOutput,
   rowsRef,
@@ -106,7 +106,9 @@ Deno.test({
     assert.deepEqual(span.shape, [2, 2, 2]);
     assert.equal(span.dtype, "float32");
     assert.equal(span.address - out.span({ start: 0, end: 1 }).address, 3 * 16);
-    copyToAddress(span.address, Float32Array.from({ length: 8 }, (_, i) => i + 1));
+    viewAtAddress(span.address, "float32", 8).set(
+      Float32Array.from({ length: 8 }, (_, i) => i + 1),
+    );
     out.write({ start: 0, end: 1 }, Float32Array.of(-1, -2, -3, -4).buffer);
     assert.deepEqual(
       Array.from(out.tensor.data),

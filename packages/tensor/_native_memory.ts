@@ -15,7 +15,6 @@ import type { DType } from "./tensor.ts";
 const LIBC_SYMBOLS = {
   madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   mincore: { parameters: ["pointer", "usize", "buffer"], result: "i32" },
-  memcpy: { parameters: ["usize", "buffer", "usize"], result: "usize" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
@@ -138,7 +137,7 @@ export function freshFloat32Array(length: number, hugePages: boolean): Float32Ar
 }
 
 /**
- * Internal: whether {@linkcode addressOf} and {@linkcode copyToAddress} work in this thread (Linux,
+ * Internal: whether {@linkcode addressOf} and {@linkcode viewAtAddress} work in this thread (Linux,
  * the FFI permission, libc).
  */
 export function addressesAvailable(): boolean {
@@ -146,7 +145,7 @@ export function addressesAvailable(): boolean {
 }
 
 /**
- * Internal: the address of `view`'s first byte, for {@linkcode copyToAddress} in another thread;
+ * Internal: the address of `view`'s first byte, for {@linkcode viewAtAddress} in another thread;
  * null where there is no libc or FFI permission.
  */
 export function addressOf(view: ArrayBufferView): number | null {
@@ -189,18 +188,4 @@ export function viewAtAddress(
     : dtype === "int32"
     ? new Int32Array(buffer)
     : new Uint8Array(buffer);
-}
-
-/**
- * Internal: copies all of `source` to the memory at `address` (from {@linkcode addressOf}), which
- * the caller keeps alive and at least `source.byteLength` long.
- */
-export function copyToAddress(address: number, source: ArrayBufferView): void {
-  const c = openLibc();
-  if (c === null) throw new Error("copyToAddress needs libc and the FFI permission");
-  if (source.byteLength === 0) return;
-  if (!Number.isSafeInteger(address) || address <= 0) {
-    throw new RangeError(`copyToAddress: expected a memory address, found ${address}`);
-  }
-  c.memcpy(BigInt(address), source as unknown as BufferSource, BigInt(source.byteLength));
 }

@@ -40,7 +40,6 @@ export {
   addressesAvailable,
   addressOf,
   adviseHugePages,
-  copyToAddress,
   hugePagesAvailable,
   prefaultAddress,
   viewAtAddress,
