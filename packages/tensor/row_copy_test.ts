@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { F32 } from "./tensor.ts";
-import { copyRows, copyRowsPlain } from "./row_copy.ts";
+import { copyRows, copyRowsPlain, RowSource } from "./row_copy.ts";
 import { copyRowsNative, rowCopyCode } from "./_native_copy.ts";
 import { nativeSupport } from "./_native_exec.ts";
 import { useBlas, withBlas } from "./blas.ts";
@@ -115,4 +115,54 @@ Deno.test("rowCopyCode: loads its block, then one rep movsb a row", () => {
   assert.deepEqual(code.slice(0, 7), [0x4c, 0x8b, 0x87, 0x00, 0x00, 0x00, 0x00]); // mov r8, [rdi]
   assert.equal(code.filter((b, i) => b === 0xf3 && code[i + 1] === 0xa4).length, 1);
   assert.deepEqual(code.slice(-3), [0x31, 0xc0, 0xc3]); // xor eax, eax; ret
+});
+
+Deno.test("RowSource: every row's bits to its place, on both backends and past the viewed rows", () => {
+  const shapes: typeof SHAPES = [...SHAPES, [4097, 2, 1, 3, 0, 2]];
+  for (const blas of [false, true]) {
+    for (const [rows, width, dOff, dStride, sOff, sStride] of shapes) {
+      const src = patterned(sOff + (rows - 1) * sStride + width + 3);
+      const want = new Float32Array(dOff + (rows - 1) * dStride + width + 5).fill(7);
+      const got = want.slice();
+      copyBits(want, dOff, dStride, src, sOff, sStride, rows, width);
+      const source = new RowSource(src, sOff, sStride, rows, width);
+      withBlas(blas, () => source.copyTo(got, dOff, dStride));
+      const expected = rows > 4096 ? [...want].map(String) : bitsOf(want);
+      const found = rows > 4096 ? [...got].map(String) : bitsOf(got);
+      assert.deepEqual(found, expected, `${rows}×${width}, BLAS ${blas}`);
+    }
+  }
+});
+
+Deno.test("RowSource: copies the source's current values at every call", () => {
+  const h = new Float32Array([1, 2, 3, 4]);
+  const rows = new RowSource(h, 0, 2, 2, 2);
+  const dst = new Float32Array(8);
+  rows.copyTo(dst, 0, 4);
+  h.set([5, 6, 7, 8]);
+  rows.copyTo(dst, 2, 4);
+  assert.deepEqual([...dst], [1, 2, 5, 6, 3, 4, 7, 8]);
+});
+
+Deno.test("RowSource: a row outside either array or a detached source throws before any copy", () => {
+  const dst = new Float32Array(10);
+  const src = new Float32Array(10).fill(1);
+  assert.throws(
+    () => new RowSource(src, 0, 2, 2, 4).copyTo(dst, 4, 4),
+    /row copy: destination \(2×4 at offset 4, stride 4\) does not fit its array of 10 elements/,
+  );
+  assert.throws(
+    () => new RowSource(src, 4, 4, 2, 4).copyTo(dst, 0, 4),
+    /row copy: source \(2×4 at offset 4, stride 4\) does not fit its array of 10 elements/,
+  );
+  assert.deepEqual([...dst], new Array(10).fill(0));
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const view = new Float32Array(memory.buffer, 0, 16);
+  const source = new RowSource(view, 0, 2, 2, 2);
+  source.copyTo(dst, 0, 2);
+  memory.grow(1);
+  assert.throws(
+    () => source.copyTo(dst, 0, 2),
+    /row copy: source is empty or its buffer was detached/,
+  );
 });

@@ -1,9 +1,9 @@
 import {
-  copyRows,
   type F32,
   ResidentArray,
   ResidentMemoryError,
   resultArray,
+  RowSource,
   Tensor,
   useComputeCore,
 } from "@kerno/tensor";
@@ -130,16 +130,8 @@ function emitOutput(
 }
 
 /** Copies the output rows of processing step `s` into their slot of the sequence `seq`. */
-function storeStep(
-  out: F32,
-  seq: SequenceTarget,
-  s: number,
-  T: number,
-  batch: number,
-  width: number,
-): void {
-  const dst = seq.offset + (seq.reverse ? T - 1 - s : s) * seq.stepStride;
-  copyRows(seq.data, dst, seq.rowStride, out, 0, width, batch, width);
+function storeStep(rows: RowSource, seq: SequenceTarget, s: number, T: number): void {
+  rows.copyTo(seq.data, seq.offset + (seq.reverse ? T - 1 - s : s) * seq.stepStride, seq.rowStride);
 }
 
 /** Input rows projected per call of the first cell's `project` (one timestep at least). */
@@ -318,6 +310,8 @@ function fusedLoop(
   // A step at a time (batches of 64 rows or more), on the native BLAS backend, the projection
   // reads the step's rows where they are in the input (T·dim apart), without the gather's copy.
   const direct = chunk === 1 && first.projectsAnyRows?.() === true;
+  // The rows a step stores: the top h, or the step's output when a mask may hold some back.
+  const stored = seq && new RowSource(mask === null ? top[0] : out, 0, outSize, batch, outSize);
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const q = s % chunk;
@@ -339,9 +333,9 @@ function fusedLoop(
     }
     if (mask !== null) {
       emitOutput(top[0], out, mask, t, T, batch, outSize, spec);
-      if (seq) storeStep(out, seq, s, T, batch, outSize);
+      if (seq) storeStep(stored!, seq, s, T);
     } else if (seq) {
-      storeStep(top[0], seq, s, T, batch, outSize); // unmasked: the output is h
+      storeStep(stored!, seq, s, T); // unmasked: the output is h
     }
   }
   // Without a mask or a sequence to fill, only the last output matters: it is the top h.
@@ -395,6 +389,7 @@ function runGeneric(
   let states = (initial ?? sizes.map((n) => new Float32Array(batch * n)))
     .map((d, i) => new Tensor(d, [batch, sizes[i]]));
   const out = new Float32Array(batch * outSize);
+  const stored = seq && new RowSource(out, 0, outSize, batch, outSize);
   for (let s = 0; s < T; s++) {
     const t = spec.goBackwards ? T - 1 - s : s;
     const xt = new Float32Array(batch * dim);
@@ -419,7 +414,7 @@ function runGeneric(
       out.set(r.output.f32);
     }
     states = next;
-    if (seq) storeStep(out, seq, s, T, batch, outSize);
+    if (seq) storeStep(stored!, seq, s, T);
   }
   if (!seq && last !== null) last.set(out);
   return {
