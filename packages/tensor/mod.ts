@@ -35,7 +35,7 @@ export {
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
 export { blasStatus, resultArray, resultsOnHugePages, useBlas, withBlas } from "./blas.ts";
-export { copyRows, RowSource } from "./row_copy.ts";
+export { RowSource } from "./row_copy.ts";
 export {
   addressesAvailable,
   addressOf,

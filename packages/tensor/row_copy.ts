@@ -11,39 +11,10 @@ import type { F32 } from "./tensor.ts";
 const NATIVE_MIN_FLOATS = 256;
 
 /**
- * Copies `rows` rows of `width` floats: row `r` from `src` at `srcOffset + r·srcStride` to
- * `dst` at `dstOffset + r·dstStride`. On the BLAS backend (see `useBlas`) it runs in generated
- * code where that can run, which copies the bits; elsewhere in JavaScript, which copies the values
-(a signalling NaN may come out quiet).
- *
- * @example
- * ```ts
- * import { copyRows } from "@kerno/tensor";
- * const dst = new Float32Array(8);
- * copyRows(dst, 1, 4, new Float32Array([1, 2, 3, 4]), 0, 2, 2, 2);
- * dst; // Float32Array(8) [0, 1, 2, 0, 0, 3, 4, 0]
- * ```
+ * Copies `rows` rows of `width` floats, row `r` from `src` at `srcOffset + r·srcStride` to `dst`
+ * at `dstOffset + r·dstStride`, in JavaScript, element by element (a signalling NaN may come out
+ * quiet), allocating nothing.
  */
-export function copyRows(
-  dst: F32,
-  dstOffset: number,
-  dstStride: number,
-  src: F32,
-  srcOffset: number,
-  srcStride: number,
-  rows: number,
-  width: number,
-): void {
-  if (
-    rows * width >= NATIVE_MIN_FLOATS && blasSelected() &&
-    copyRowsNative(dst, dstOffset, dstStride, src, srcOffset, srcStride, rows, width)
-  ) {
-    return;
-  }
-  copyRowsPlain(dst, dstOffset, dstStride, src, srcOffset, srcStride, rows, width);
-}
-
-/** {@linkcode copyRows} in JavaScript, element by element, allocating nothing. */
 export function copyRowsPlain(
   dst: F32,
   dstOffset: number,
@@ -69,7 +40,7 @@ const MAX_VIEWED_ROWS = 4096;
  * {@linkcode RowSource.copyTo} is one `TypedArray.set` a row (a `memmove`: the bits are copied,
  * and nothing is allocated) instead of a loop over the floats, which reads and writes each as a
  * number (W3's 256 rows of 64 floats a step: 1.6–2.0 ns a float in the loop, 0.4–0.5 with the
- * views). On the BLAS backend it copies as {@linkcode copyRows} does.
+ * views). On the BLAS backend (see `useBlas`) it copies in generated code where that can run.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { F32 } from "./tensor.ts";
-import { copyRows, copyRowsPlain, RowSource } from "./row_copy.ts";
+import { copyRowsPlain, RowSource } from "./row_copy.ts";
 import { copyRowsNative, rowCopyCode } from "./_native_copy.ts";
 import { nativeSupport } from "./_native_exec.ts";
 import { useBlas, withBlas } from "./blas.ts";
@@ -96,18 +96,6 @@ Deno.test({
       /row copy: source is empty or its buffer was detached/,
     );
   },
-});
-
-Deno.test("copyRows: the same values on the BLAS backend's path as off it", () => {
-  const [rows, width, dOff, dStride, sOff, sStride] = SHAPES[3];
-  const src = patterned(sOff + (rows - 1) * sStride + width);
-  const plain = new Float32Array(dOff + (rows - 1) * dStride + width);
-  copyRows(plain, dOff, dStride, src, sOff, sStride, rows, width);
-  const onBlas = new Float32Array(plain.length);
-  withBlas(true, () => copyRows(onBlas, dOff, dStride, src, sOff, sStride, rows, width));
-  assert.deepEqual([...onBlas].map(String), [...plain].map(String));
-  assert.equal(onBlas[dOff + dStride + 2], src[sOff + sStride + 2]);
-  assert.equal(plain[dOff + dStride + 2], src[sOff + sStride + 2]);
 });
 
 Deno.test("rowCopyCode: loads its block, then one rep movsb a row", () => {
