@@ -98,23 +98,6 @@ export class X86Assembler {
     this.raw(0x48 | ((src >> 3) << 2) | (dst >> 3), 0x89, 0xc0 | ((src & 7) << 3) | (dst & 7));
   }
 
-  /** `mov dst32, [base + disp]` (the upper half of `dst` cleared). */
-  movLoad32(dst: number, base: number, disp: number): void {
-    checkBase(base);
-    if (dst >= 8 || base >= 8) this.raw(0x40 | ((dst >> 3) << 2) | (base >> 3));
-    this.raw(0x8b, 0x80 | ((dst & 7) << 3) | (base & 7), ...imm32(disp));
-  }
-
-  /** `add dst64, src64`. */
-  addReg(dst: number, src: number): void {
-    this.raw(0x48 | ((src >> 3) << 2) | (dst >> 3), 0x01, 0xc0 | ((src & 7) << 3) | (dst & 7));
-  }
-
-  /** `rep movsb`: copies `rcx` bytes from `[rsi]` to `[rdi]`, advancing both. */
-  repMovsb(): void {
-    this.raw(0xf3, 0xa4);
-  }
-
   /** `push reg64`. */
   push(reg: number): void {
     if (reg >= 8) this.raw(0x41);

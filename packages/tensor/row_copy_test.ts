@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import type { F32 } from "./tensor.ts";
 import { copyRowsPlain, RowSource } from "./row_copy.ts";
-import { copyRowsNative, rowCopyCode } from "./_native_copy.ts";
-import { nativeSupport } from "./_native_exec.ts";
-import { useBlas, withBlas } from "./blas.ts";
-
-// Opened before the tests: a library opened inside one trips the resource sanitizer.
-useBlas(true, { quiet: true });
-useBlas(false);
-const support = nativeSupport();
-const native = "ok" in support;
-if (!native) {
-  console.log(`generated row copy tests skipped: ${"reason" in support ? support.reason : ""}`);
-}
 
 /** Floats whose bits are all distinct, NaN payloads and negative zero among them. */
 function patterned(n: number): Float32Array {
@@ -29,7 +17,7 @@ function bitsOf(a: Float32Array): number[] {
   return [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
 }
 
-/** The copy bit for bit, through integer views: the oracle of the generated code. */
+/** The copy bit for bit, through integer views: the oracle of the copies. */
 function copyBits(
   dst: F32,
   dOff: number,
@@ -62,63 +50,18 @@ Deno.test("copyRowsPlain: each row to its place, nothing else touched", () => {
   assert.deepEqual([...dst], [-1, 1, 2, 3, -1, -1, 4, 5, 6, -1, -1, -1]);
 });
 
-Deno.test({
-  name: "copyRowsNative: every row's bits to its place, NaN payloads and -0 included",
-  ignore: !native,
-  fn() {
-    for (const [rows, width, dOff, dStride, sOff, sStride] of SHAPES) {
-      const src = patterned(sOff + (rows - 1) * sStride + width + 3);
-      const want = patterned(dOff + (rows - 1) * dStride + width + 5).map(() => 7);
-      const got = want.slice();
-      copyBits(want, dOff, dStride, src, sOff, sStride, rows, width);
-      assert.equal(copyRowsNative(got, dOff, dStride, src, sOff, sStride, rows, width), true);
-      assert.deepEqual(bitsOf(got), bitsOf(want), `${rows}×${width}`);
-    }
-  },
-});
-
-Deno.test({
-  name: "copyRowsNative: a row outside its array or a detached array is refused before any copy",
-  ignore: !native,
-  fn() {
-    const dst = new Float32Array(10);
-    const src = new Float32Array(10).fill(1);
-    assert.throws(
-      () => copyRowsNative(dst, 4, 4, src, 0, 2, 2, 4),
-      /row copy: destination \(2×4 at offset 4, leading dimension 4\) does not fit its array of 10 elements/,
-    );
-    assert.deepEqual([...dst], new Array(10).fill(0));
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const view = new Float32Array(memory.buffer, 0, 16);
-    memory.grow(1);
-    assert.throws(
-      () => copyRowsNative(dst, 0, 2, view, 0, 2, 2, 2),
-      /row copy: source is empty or its buffer was detached/,
-    );
-  },
-});
-
-Deno.test("rowCopyCode: loads its block, then one rep movsb a row", () => {
-  const code = [...rowCopyCode()];
-  assert.deepEqual(code.slice(0, 7), [0x4c, 0x8b, 0x87, 0x00, 0x00, 0x00, 0x00]); // mov r8, [rdi]
-  assert.equal(code.filter((b, i) => b === 0xf3 && code[i + 1] === 0xa4).length, 1);
-  assert.deepEqual(code.slice(-3), [0x31, 0xc0, 0xc3]); // xor eax, eax; ret
-});
-
-Deno.test("RowSource: every row's bits to its place, on both backends and past the viewed rows", () => {
+Deno.test("RowSource: every row's bits to its place, and past the viewed rows", () => {
   const shapes: typeof SHAPES = [...SHAPES, [4097, 2, 1, 3, 0, 2]];
-  for (const blas of [false, true]) {
-    for (const [rows, width, dOff, dStride, sOff, sStride] of shapes) {
-      const src = patterned(sOff + (rows - 1) * sStride + width + 3);
-      const want = new Float32Array(dOff + (rows - 1) * dStride + width + 5).fill(7);
-      const got = want.slice();
-      copyBits(want, dOff, dStride, src, sOff, sStride, rows, width);
-      const source = new RowSource(src, sOff, sStride, rows, width);
-      withBlas(blas, () => source.copyTo(got, dOff, dStride));
-      const expected = rows > 4096 ? [...want].map(String) : bitsOf(want);
-      const found = rows > 4096 ? [...got].map(String) : bitsOf(got);
-      assert.deepEqual(found, expected, `${rows}×${width}, BLAS ${blas}`);
-    }
+  for (const [rows, width, dOff, dStride, sOff, sStride] of shapes) {
+    const src = patterned(sOff + (rows - 1) * sStride + width + 3);
+    const want = new Float32Array(dOff + (rows - 1) * dStride + width + 5).fill(7);
+    const got = want.slice();
+    copyBits(want, dOff, dStride, src, sOff, sStride, rows, width);
+    new RowSource(src, sOff, sStride, rows, width).copyTo(got, dOff, dStride);
+    // Past 4096 rows the copy is a loop over values: a signalling NaN may come out quiet.
+    const expected = rows > 4096 ? [...want].map(String) : bitsOf(want);
+    const found = rows > 4096 ? [...got].map(String) : bitsOf(got);
+    assert.deepEqual(found, expected, `${rows}×${width}`);
   }
 });
 
