@@ -47,6 +47,12 @@ const BLOCK_BYTES = 256 * 1024;
 const L2_WEIGHT_BYTES = 512 * 1024;
 
 /**
+ * Row blocks are a multiple of this many rows, which both tiles of the core's product (6 and 4
+ * rows) divide: no row of a block is left to the slower one-row code.
+ */
+const BLOCK_ROW_MULTIPLE = 12;
+
+/**
  * What every core stepper shares: the input projection, and a step run in blocks of rows, each
  * block's recurrent product followed at once by its gate update. Rows are independent, so the
  * blocks change nothing in the results.
@@ -69,9 +75,11 @@ abstract class CoreStepper implements FusedStepper {
   ) {
     // On a native BLAS, one product over the whole batch: it repacks U at every call.
     const perRow = 4 * width;
-    this.blockRows = blasStatus().active || units * perRow > L2_WEIGHT_BYTES
-      ? batch
-      : Math.min(batch, Math.max(4, 4 * Math.floor(BLOCK_BYTES / (4 * perRow))));
+    this.blockRows = blasStatus().active || units * perRow > L2_WEIGHT_BYTES ? batch : Math.min(
+      batch,
+      BLOCK_ROW_MULTIPLE *
+        Math.max(1, Math.floor(BLOCK_BYTES / (BLOCK_ROW_MULTIPLE * perRow))),
+    );
     this.rows = {
       batch,
       units,
