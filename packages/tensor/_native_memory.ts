@@ -1,6 +1,7 @@
 /**
- * Huge pages for large fresh arrays (Linux, with the FFI permission). A fresh array's pages are
- * mapped one 4 KiB page at a time on its first writes, and a page fault is dear on some virtual
+ * Mapping the pages of large fresh arrays ahead of their first writes, on huge pages where
+ * advised (Linux, with the FFI permission; libc is opened as this module loads). A fresh array's
+ * pages are mapped one 4 KiB page at a time on its first writes, and a page fault is dear on some virtual
  * machines (10 µs each measured here, more when two threads fault at once: a 26 MB output of W3
  * cost two pool workers 3,200 faults each per call, 70 ms against 33 ms with huge pages). Asking
  * the kernel for transparent huge pages (`madvise(MADV_HUGEPAGE)`) before the first write maps
@@ -41,6 +42,10 @@ function openLibc(): Libc | null {
   }
   return libc;
 }
+
+// Opened as the module loads, so that no later call opens a library: Deno's resource sanitizer
+// fails a test (the user's too) inside which a library is opened and left open.
+openLibc();
 
 /**
  * Whether {@linkcode adviseHugePages} can advise in this thread: Linux, the FFI permission, and
@@ -122,17 +127,17 @@ export function prefaultAddress(address: number, bytes: number): boolean {
 }
 
 /**
- * Internal: a zero-filled `Float32Array` of `length`; with `hugePages`, a large one gets
- * {@linkcode adviseHugePages} and its pages mapped in at once ({@linkcode prefaultAddress})
- * before anything writes to it.
+ * Internal: a zero-filled `Float32Array` of `length` whose pages are mapped in at once
+ * ({@linkcode prefaultAddress}) before anything writes to it, where this thread can call libc
+ * (Linux, the FFI permission); with `hugePages`, a large one first gets
+ * {@linkcode adviseHugePages}.
  */
 export function freshFloat32Array(length: number, hugePages: boolean): Float32Array {
   const a = new Float32Array(length);
-  if (hugePages) {
-    adviseHugePages(a);
-    const address = addressOf(a);
-    if (address !== null) prefaultAddress(address, a.byteLength);
-  }
+  if (a.byteLength < PREFAULT_MIN_BYTES) return a;
+  if (hugePages) adviseHugePages(a);
+  const address = addressOf(a);
+  if (address !== null) prefaultAddress(address, a.byteLength);
   return a;
 }
 

@@ -310,11 +310,13 @@ function paddedProduct(
 }
 
 /**
- * A zero-filled `Float32Array` of `length`, for a large result that is about to be written.
- * With the BLAS backend active in this thread (so the user has allowed native code), an array of
- * 4 MiB or more whose memory is fresh is backed by transparent huge pages on Linux: its first
- * writes map 2 MiB at a time rather than 4 KiB (page faults are dear on some virtual machines).
- * Otherwise it is `new Float32Array(length)`.
+ * A zero-filled `Float32Array` of `length`, for a large result that is about to be written. On
+ * Linux with the FFI permission, the pages of an array of 64 KiB or more are mapped in by one
+ * system call (`madvise(MADV_POPULATE_WRITE)`) rather than one page fault per 4 KiB at its first
+ * writes (page faults are dear on some virtual machines: W3's 26 MB sequence on one thread,
+ * core backend, 115–250 ms a call in benchmark runs with the faults); with the BLAS backend
+ * active in this thread, one of 4 MiB or more whose memory is fresh is also put on transparent
+ * huge pages. Otherwise it is `new Float32Array(length)`.
  *
  * @example
  * ```ts
@@ -324,13 +326,4 @@ function paddedProduct(
  */
 export function resultArray(length: number): Float32Array {
   return freshFloat32Array(length, blasSelected());
-}
-
-/**
- * Whether {@linkcode resultArray} puts large fresh arrays on huge pages in this thread (the BLAS
- * backend is active here and libc's `madvise` can be called). A layer may then prefer writing
- * one large result in place over building it from smaller pieces.
- */
-export function resultsOnHugePages(): boolean {
-  return blasSelected() && hugePagesAvailable();
 }

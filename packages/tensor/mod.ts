@@ -34,7 +34,7 @@ export {
   useDeterministicArithmetic,
   withDeterministicArithmetic,
 } from "./core_arithmetic.ts";
-export { blasStatus, resultArray, resultsOnHugePages, useBlas, withBlas } from "./blas.ts";
+export { blasStatus, resultArray, useBlas, withBlas } from "./blas.ts";
 export { RowSource } from "./row_copy.ts";
 export {
   addressesAvailable,

@@ -1,4 +1,4 @@
-import { resultArray, resultsOnHugePages, reverseTime, Tensor } from "@kerno/tensor";
+import { resultArray, reverseTime, Tensor } from "@kerno/tensor";
 import { ConfigReader } from "../config_reader.ts";
 import { type CallContext, Layer, type LayerOptions, type ShapeContext } from "../layer.ts";
 import {
@@ -198,9 +198,7 @@ export class Bidirectional extends Layer {
     }
     const x = [inputs[0]];
     const into = context.into?.[0] ?? null;
-    if (
-      this.mergeMode === "concat" && this.returnSequences && (into !== null || resultsOnHugePages())
-    ) {
+    if (this.mergeMode === "concat" && this.returnSequences) {
       return this.#callConcatSequences(x, { ...context, into: undefined }, fInit, bInit, into);
     }
     const f = this.forwardLayer.call(x, { ...context, initialState: fInit, into: undefined });
@@ -212,14 +210,13 @@ export class Bidirectional extends Layer {
   }
 
   /**
-   * The concat merge of returned sequences into `into` (the caller's array for the output, e.g. a
-   * pool worker's shared output rows), with each direction writing its outputs straight into its
-   * columns (the backward one reversed into forward time): no separate sequences, flip or
-   * concatenation. Without `into` this runs only when large results go on huge pages (BLAS
-   * backend, {@linkcode resultsOnHugePages}), into one new array: W3 with BLAS, 68.6 ms a call
-   * against 145 ms for separate sequences joined at the end, whose 52 MB of fresh 4 KiB pages
-   * fault in. On 4 KiB pages the merge stays as Keras builds it; a new merged array written step
-   * by step in the time loop was slower there (its first writes fault inside the loop).
+   * The concat merge of returned sequences, into `into` (the caller's array for the output, e.g.
+   * a pool worker's rows of the shared output) or one new array ({@linkcode resultArray}), with
+   * each direction writing its outputs straight into its columns (the backward one reversed into
+   * forward time): no separate sequences, flip or concatenation, whose fresh pages (52 MB more
+   * on W3) cost more than the work. W3, 256 rows, one thread, core backend, a new output each
+   * call: 147–174 ms joined at the end, 75–94 ms merged in place with its pages mapped ahead
+   * (FFI permission), 108–112 without (106–159 joined at the end).
    */
   #callConcatSequences(
     x: readonly Tensor[],
