@@ -1,11 +1,11 @@
 /**
  * Mapping the pages of large fresh arrays ahead of their first writes, on huge pages where
  * advised (Linux, with the FFI permission; libc is opened as this module loads). A fresh array's
- * pages are mapped one 4 KiB page at a time on its first writes, and a page fault is dear on some virtual
- * machines (10 µs each measured here, more when two threads fault at once: a 26 MB output of W3
- * cost two pool workers 3,200 faults each per call, 70 ms against 33 ms with huge pages). Asking
- * the kernel for transparent huge pages (`madvise(MADV_HUGEPAGE)`) before the first write maps
- * the array 2 MiB at a time. Memory already mapped (an allocation that reuses freed pages) is
+ * pages are mapped one 4 KiB page at a time on its first writes, and a page fault is dear on some
+ * virtual machines (10 µs each measured here, more when two threads fault at once: a 26 MB output
+ * of W3 cost two pool workers 3,200 faults each per call, 70 ms against 33 ms with huge pages).
+ * Asking the kernel for transparent huge pages (`madvise(MADV_HUGEPAGE)`) before the first write
+ * maps the array 2 MiB at a time. Memory already mapped (an allocation that reuses freed pages) is
  * left alone: advising it costs time and gains nothing.
  *
  * @module
@@ -49,7 +49,7 @@ openLibc();
 
 /**
  * Whether {@linkcode adviseHugePages} can advise in this thread: Linux, the FFI permission, and
- * libc's `madvise`. The first call opens libc (kept open for the thread's life).
+ * libc's `madvise` (libc is opened when this module loads and kept open for the thread's life).
  *
  * @example
  * ```ts

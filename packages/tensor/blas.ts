@@ -15,7 +15,7 @@ import { sgemmRows } from "./_blas_call.ts";
 import { probeRows, type RowRule } from "./_blas_rows.ts";
 import { NativeKernels, probeNativeKernels } from "./_native_choice.ts";
 import { nativeSupport } from "./_native_exec.ts";
-import { freshFloat32Array, hugePagesAvailable } from "./_native_memory.ts";
+import { freshFloat32Array } from "./_native_memory.ts";
 import type { F32 } from "./tensor.ts";
 
 /**
@@ -93,7 +93,6 @@ export function useBlas(request: BlasRequest, options: UseBlasOptions = {}): Bla
     warnOnce(`kerno: BLAS backend off: ${loaded.reason}; using the WebAssembly core`);
   } else {
     active = loaded;
-    hugePagesAvailable(); // opens libc for resultArray now, not inside a later call
     const native = nativeSupport();
     const rows = !("ok" in native)
       ? `products on the library (no generated code: ${native.reason})`
