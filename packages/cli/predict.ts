@@ -175,6 +175,8 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
       );
       const results = pool.predictBatchesFlat(model, windows, {
         inFlight: IN_FLIGHT,
+        // An .npy sink has written each window away when it asks for the next.
+        reuseOutputs: !asNpz,
         batchSize,
         deterministic: v.deterministic,
         onProgress: progress ? (p) => progress.update(p.rowsDone) : undefined,

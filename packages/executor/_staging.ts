@@ -111,6 +111,27 @@ export class CallOutput {
   }
 
   /**
+   * An output written into `data`, an array the caller keeps over a `SharedArrayBuffer`, of
+   * `rows` rows of `rowShape` (its size checked by the caller); the workers view its rows.
+   */
+  static into(data: TensorData, rows: number, rowShape: readonly number[]): CallOutput {
+    const dtype: DType = data instanceof Float32Array
+      ? "float32"
+      : data instanceof Int32Array
+      ? "int32"
+      : "bool";
+    const tensor = new Tensor(data, [rows, ...rowShape]);
+    const view: SharedRows = {
+      buffer: data.buffer as SharedArrayBuffer,
+      byteOffset: data.byteOffset,
+      dtype,
+      rowShape,
+      firstRow: 0,
+    };
+    return new CallOutput(tensor, view, null);
+  }
+
+  /**
    * A zero-filled output in a new ordinary `ArrayBuffer` (a large one on huge pages) that the
    * workers write by address; null where this thread has no addresses (no FFI permission, not
    * Linux) or the output is empty.

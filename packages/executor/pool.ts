@@ -12,7 +12,8 @@ import {
   blasStatus,
   deterministicArithmetic,
   type DType,
-  type Tensor,
+  Tensor,
+  type TensorData,
   withBlas,
 } from "@kerno/tensor";
 import { takeFault } from "./_faults.ts";
@@ -28,6 +29,7 @@ import {
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
 import { CallOutput, rowsRef, Stager, stagingBytesPerRow } from "./_staging.ts";
+import { checkIntoSize, checkPoolInto } from "./_into.ts";
 import { checkInputs } from "./_validate.ts";
 import { type WorkerSource, workerSource } from "./_worker_source.ts";
 import { loadSpecOf, ModelHandle, modelOf, refreshHandle } from "./model_handle.ts";
@@ -77,6 +79,32 @@ const failedOutputs: CallOutput[][] = [];
 function keepFromCollector(outputs: CallOutput[]): void {
   failedOutputs.push(outputs);
   if (failedOutputs.length > 4) failedOutputs.shift();
+}
+
+/**
+ * `into` for a stream's next batch `x` from the arrays of a batch the consumer is done with:
+ * the first rows of each output's shared buffer, where the output's row shape is fixed and the
+ * buffer is large enough; null (a new shared array) for the others.
+ */
+function recycledInto(
+  done: Tensor[] | undefined,
+  x: BatchInput,
+  reusable: readonly boolean[],
+): (TensorData | null)[] | undefined {
+  const first = Array.isArray(x) ? x[0] : x;
+  if (!(first instanceof Tensor) || first.rank === 0) return undefined;
+  const rows = first.shape[0];
+  return reusable.map((fixed, i) => {
+    const t = done?.[i];
+    if (!fixed || !t || !(t.data.buffer instanceof SharedArrayBuffer)) return null;
+    const n = rows * t.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (n * t.data.BYTES_PER_ELEMENT > t.data.buffer.byteLength) return null;
+    return t.data instanceof Float32Array
+      ? new Float32Array(t.data.buffer, 0, n)
+      : t.data instanceof Int32Array
+      ? new Int32Array(t.data.buffer, 0, n)
+      : new Uint8Array(t.data.buffer, 0, n);
+  });
 }
 
 function rowShapeOf(shape: readonly (number | null)[]): number[] | null {
@@ -360,10 +388,20 @@ export class WorkerPool implements AsyncDisposable {
    * const [seq, h, c] = await pool.predictFlat(model, x); // Tensor[]
    * ```
    */
-  async predictFlat(
+  predictFlat(
     modelOrHandle: PoolModel | ModelHandle,
     x: PredictInput,
     options: PredictOptions = {},
+  ): Promise<Tensor[]> {
+    return this.#predictFlat(modelOrHandle, x, options, false);
+  }
+
+  /** {@linkcode WorkerPool.predictFlat}; `sharedOutputs` puts new outputs in shared memory. */
+  async #predictFlat(
+    modelOrHandle: PoolModel | ModelHandle,
+    x: PredictInput,
+    options: PredictOptions,
+    sharedOutputs: boolean,
   ): Promise<Tensor[]> {
     this.#assertOpen();
     const { signal } = options;
@@ -376,6 +414,7 @@ export class WorkerPool implements AsyncDisposable {
     const specs = modelOrHandle.inputs;
     const name = nameOf(modelOrHandle);
     const { inputs, rows } = checkInputs(name, specs, toInputTensors(name, specs, x));
+    const into = checkPoolInto(name, modelOrHandle.outputs, inputs, options.into);
     if (
       options.batchSize !== undefined &&
       !(Number.isInteger(options.batchSize) && options.batchSize > 0)
@@ -392,7 +431,11 @@ export class WorkerPool implements AsyncDisposable {
     }
     new ShardCursor(0, rows, this.size, options.shardRows); // checks shardRows
     signal?.throwIfAborted();
-    options = { ...options, deterministic: deterministic ?? deterministicArithmetic() };
+    options = {
+      ...options,
+      deterministic: deterministic ?? deterministicArithmetic(),
+      into: into ?? undefined,
+    };
 
     const release = await this.#lock.acquire(signal);
     let rejectNow!: (e: unknown) => void;
@@ -413,7 +456,7 @@ export class WorkerPool implements AsyncDisposable {
       if (signal?.aborted) throw signal.reason;
       for (const slot of this.#slots) slot.wake();
       const handle = await this.#handleFor(modelOrHandle);
-      return await this.#execute(handle, inputs, rows, options, run);
+      return await this.#execute(handle, inputs, rows, options, run, sharedOutputs);
     })();
     const done = () => {
       signal?.removeEventListener("abort", onAbort);
@@ -469,7 +512,21 @@ export class WorkerPool implements AsyncDisposable {
     if (!Number.isInteger(inFlight) || inFlight < 1) {
       throw new RangeError(`inFlight must be a positive integer, received ${inFlight}`);
     }
-    const { signal, onProgress, inFlight: _, ...predictOptions } = options;
+    const { signal, onProgress, inFlight: _, reuseOutputs, ...predictOptions } = options;
+    if ((options as PredictOptions).into !== undefined) {
+      throw new TypeError(
+        "predictBatches takes no `into` option (each batch has rows of its own); " +
+          "reuseOutputs: true has the stream reuse its output memory",
+      );
+    }
+    if (reuseOutputs !== undefined && typeof reuseOutputs !== "boolean") {
+      throw new TypeError(`reuseOutputs must be true or false, received ${reuseOutputs}`);
+    }
+    // Per output: whether its row shape is fixed, so that one batch's array can take another's.
+    const reusable = reuseOutputs
+      ? modelOrHandle.outputs.map((o) => o.shape.slice(1).every((d) => d !== null))
+      : null;
+    const spare: Tensor[][] = [];
     signal?.throwIfAborted();
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal!.reason);
@@ -482,15 +539,17 @@ export class WorkerPool implements AsyncDisposable {
     let batchesDone = 0;
     const start = (x: BatchInput): Promise<Tensor[]> => {
       let seen = 0;
-      const batch = this.predictFlat(modelOrHandle, x, {
+      const into = reusable ? recycledInto(spare.shift(), x, reusable) : undefined;
+      const batch = this.#predictFlat(modelOrHandle, x, {
         ...predictOptions,
+        into,
         signal: stop.signal,
         onProgress: (p) => {
           rowsDone += p.rowsDone - seen;
           seen = p.rowsDone;
           onProgress?.({ rowsDone, batchesDone });
         },
-      }).then((ys) => {
+      }, reusable !== null).then((ys) => {
         batchesDone++;
         return ys;
       });
@@ -507,7 +566,10 @@ export class WorkerPool implements AsyncDisposable {
         }
         const head = pending.shift();
         if (!head) return;
-        yield await head;
+        const ys = await head;
+        yield ys;
+        // The consumer asked for the next batch: it is done with these arrays.
+        if (reusable) spare.push(ys);
       }
     } finally {
       signal?.removeEventListener("abort", onAbort);
@@ -601,20 +663,31 @@ export class WorkerPool implements AsyncDisposable {
     rows: number,
     options: PredictOptions,
     run: Run,
+    sharedOutputs: boolean,
   ): Promise<Tensor[]> {
     const blas = Boolean(options.blas ?? this.#blasRequest ?? modelOf(handle).blas);
     const slots = handle.stateful ? [this.#home(handle)] : this.#slots.map((_, i) => i);
-    // With the FFI permission the workers write the outputs by address: see CallOutput.
-    const byAddress = !this.#sharedOutputs && ADDRESSES &&
+    const into = options.into ?? null; // checked by checkPoolInto
+    // With the FFI permission the workers write the outputs by address: see CallOutput. Arrays
+    // given in `into` are shared, and a shard's job names all its outputs one way.
+    const byAddress = into === null && !sharedOutputs && !this.#sharedOutputs && ADDRESSES &&
       slots.every((i) => this.#slots[i].writesAddresses);
-    // All by address or all shared: a shard's job names its outputs one way.
     const newOutputs = (specs: readonly { dtype: DType; shape: readonly number[] }[]) => {
+      specs.forEach((o, i) => {
+        const dest = into?.[i];
+        if (dest) checkIntoSize(handle.name, i, dest, rows, o.shape);
+      });
       const addressed = byAddress
         ? specs.map((o) => CallOutput.addressed(o.dtype, rows, o.shape))
         : [];
       return byAddress && addressed.every((o) => o !== null)
         ? addressed as CallOutput[]
-        : specs.map((o) => CallOutput.shared(o.dtype, rows, o.shape, blas));
+        : specs.map((o, i) => {
+          const dest = into?.[i];
+          return dest
+            ? CallOutput.into(dest, rows, o.shape)
+            : CallOutput.shared(o.dtype, rows, o.shape, blas);
+        });
     };
     const known = handle.outputs.map((o) => handle.outputShapesHold ? rowShapeOf(o.shape) : null);
     let outputs: CallOutput[] | null = known.every((s) => s !== null)

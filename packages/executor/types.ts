@@ -5,7 +5,7 @@
  * @module
  */
 import type { Nested as NestedSymbolic, PredictOutput, SymbolicTensor } from "@kerno/model";
-import type { BlasRequest, DType, Tensor } from "@kerno/tensor";
+import type { BlasRequest, DType, Tensor, TensorData } from "@kerno/tensor";
 import type { SetupSource } from "./setup.ts";
 
 /** How a model nests its flat outputs: an index into them, or a list of structures. */
@@ -191,6 +191,22 @@ export interface PredictOptions {
    * (`deterministicArithmetic()` of `@kerno/tensor`), so that results equal `model.predict`'s.
    */
   deterministic?: boolean;
+  /**
+   * Arrays to receive the flat outputs (one per output, `null` for a new one), as
+   * `model.predict`'s `into`: each a view of a `SharedArrayBuffer`, which the workers write in
+   * place, of the output's element type and exact size (the batch's rows times the output's
+   * row size). The returned tensors view them. Reusing the same arrays across calls saves
+   * allocating fresh output memory at every call: its first touch, and the garbage collections
+   * that a large fresh output sets off while the workers need the cores. They must not overlap
+   * the inputs or each other; a call that fails may leave some of its rows in them.
+   *
+   * @example
+   * ```ts ignore
+   * const y = new Float32Array(new SharedArrayBuffer(rows * 100 * 128 * 4));
+   * for (const x of batches) await pool.predictFlat(model, x, { into: [y] }); // same memory
+   * ```
+   */
+  into?: readonly (TensorData | null)[];
 }
 
 /** One batch of {@linkcode WorkerPool.predictBatches}'s source: the tensor, or one per input. */
@@ -205,7 +221,7 @@ export interface StreamProgress {
 }
 
 /** Options of {@linkcode WorkerPool.predictBatches}. */
-export interface PredictBatchesOptions extends Omit<PredictOptions, "onProgress"> {
+export interface PredictBatchesOptions extends Omit<PredictOptions, "onProgress" | "into"> {
   /**
    * Batches taken from the source and not yet handed out as outputs (default 2): the next
    * batch is read while the pool works on the current one, and the source is not asked for
@@ -215,4 +231,13 @@ export interface PredictBatchesOptions extends Omit<PredictOptions, "onProgress"
   inFlight?: number;
   /** Called after each finished shard. */
   onProgress?: (progress: StreamProgress) => void;
+  /**
+   * Yield the outputs in shared arrays that the stream reuses (default false): batch `k`'s
+   * arrays are written again by batch `k + inFlight`, which starts only once you have asked for
+   * batch `k + 1`, so `inFlight` sets of outputs serve the whole stream. For a
+   * consumer that is done with each batch when it asks for the next (one that writes it to a
+   * file, as `kerno predict` does); copy what you keep. Outputs whose row shape the model leaves
+   * open (an unknown number of timesteps) are not reused.
+   */
+  reuseOutputs?: boolean;
 }
