@@ -115,16 +115,11 @@ export class CallOutput {
    * `rows` rows of `rowShape` (its size checked by the caller); the workers view its rows.
    */
   static into(data: TensorData, rows: number, rowShape: readonly number[]): CallOutput {
-    const dtype: DType = data instanceof Float32Array
-      ? "float32"
-      : data instanceof Int32Array
-      ? "int32"
-      : "bool";
     const tensor = new Tensor(data, [rows, ...rowShape]);
     const view: SharedRows = {
       buffer: data.buffer as SharedArrayBuffer,
       byteOffset: data.byteOffset,
-      dtype,
+      dtype: tensor.dtype,
       rowShape,
       firstRow: 0,
     };

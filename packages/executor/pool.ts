@@ -28,7 +28,7 @@ import {
 } from "./_plan.ts";
 import { FifoLock } from "./_queue.ts";
 import { WorkerSlot } from "./_slot.ts";
-import { CallOutput, rowsRef, Stager, stagingBytesPerRow } from "./_staging.ts";
+import { CallOutput, rowsRef, Stager, stagingBytesPerRow, viewOf } from "./_staging.ts";
 import { checkIntoSize, checkPoolInto } from "./_into.ts";
 import { checkInputs } from "./_validate.ts";
 import { type WorkerSource, workerSource } from "./_worker_source.ts";
@@ -97,13 +97,10 @@ function recycledInto(
   return reusable.map((fixed, i) => {
     const t = done?.[i];
     if (!fixed || !t || !(t.data.buffer instanceof SharedArrayBuffer)) return null;
-    const n = rows * t.shape.slice(1).reduce((a, b) => a * b, 1);
+    const shape = [rows, ...t.shape.slice(1)];
+    const n = shape.reduce((a, b) => a * b, 1);
     if (n * t.data.BYTES_PER_ELEMENT > t.data.buffer.byteLength) return null;
-    return t.data instanceof Float32Array
-      ? new Float32Array(t.data.buffer, 0, n)
-      : t.data instanceof Int32Array
-      ? new Int32Array(t.data.buffer, 0, n)
-      : new Uint8Array(t.data.buffer, 0, n);
+    return viewOf({ buffer: t.data.buffer, byteOffset: 0, dtype: t.dtype, shape });
   });
 }
 
